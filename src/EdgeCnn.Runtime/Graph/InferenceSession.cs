@@ -1,0 +1,216 @@
+using EdgeCnn.Runtime.Format;
+using EdgeCnn.Runtime.Memory;
+using EdgeCnn.Runtime.Ops;
+
+namespace EdgeCnn.Runtime.Graph;
+
+/// <summary>
+/// A planned model, ready to run. Construction is Plan: buffers are assigned and placed in one arena, kernels are chosen and
+/// given their pointers and constants. Run computes and allocates nothing. Not thread-safe: one session per thread.
+/// </summary>
+public sealed unsafe class InferenceSession : IDisposable
+{
+    private readonly Kernel?[] _kernels;
+    private readonly Arena _arena;
+    private readonly bool _ownsModel;
+    private readonly SessionTensor[] _inputs;
+    private readonly SessionTensor[] _outputs;
+
+    public InferenceSession(EcnnModel model)
+        : this(model, ownsModel: false)
+    {
+    }
+
+    private InferenceSession(EcnnModel model, bool ownsModel)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        _ownsModel = ownsModel;
+        IReadOnlyList<TensorDesc> tensors = model.Tensors;
+        IReadOnlyList<NodeDesc> nodes = model.Nodes;
+
+        var nodeInputs = new TensorDesc?[nodes.Count][];
+        var nodeOutputs = new TensorDesc[nodes.Count][];
+        for (int k = 0; k < nodes.Count; k++)
+        {
+            nodeInputs[k] = nodes[k].Inputs.Select(i => i >= 0 ? tensors[i] : null).ToArray();
+            nodeOutputs[k] = nodes[k].Outputs.Select(o => tensors[o]).ToArray();
+        }
+
+        BufferAssignment assignment = BufferAssignment.Build(tensors, nodes, model.Inputs, model.Outputs,
+            k => OpRegistry.Get(nodes[k].Op).ScratchBytes(nodes[k], nodeInputs[k], nodeOutputs[k]));
+        (long[] offsets, long total) = ArenaPlanner.Plan(assignment.Buffers);
+        Buffers = assignment.Buffers.ToArray();
+        BufferOffsets = offsets;
+        ArenaLowerBound = ArenaPlanner.LowerBound(assignment.Buffers);
+        _arena = new Arena(total);
+        try
+        {
+            var placements = new TensorPlacement[tensors.Count];
+            var pointers = new nint[tensors.Count];
+            for (int t = 0; t < tensors.Count; t++)
+            {
+                int b = assignment.TensorBuffer[t];
+                if (b >= 0)
+                {
+                    pointers[t] = (nint)(_arena.Base + offsets[b]);
+                    placements[t] = new TensorPlacement(t, b, offsets[b], tensors[t].ByteCount, false);
+                }
+                else if (tensors[t].IsConstant || IsViewOfConstant(t, nodes, assignment))
+                {
+                    pointers[t] = (nint)ConstantRoot(t, nodes, model);
+                    placements[t] = new TensorPlacement(t, -1, -1, tensors[t].ByteCount, true);
+                }
+            }
+
+            Placements = placements;
+            _kernels = new Kernel?[nodes.Count];
+            for (int k = 0; k < nodes.Count; k++)
+            {
+                NodeDesc node = nodes[k];
+                Operator op = OpRegistry.Get(node.Op);
+                if (op.Aliasing == OutputAliasing.View)
+                {
+                    continue; // shares its input's bytes
+                }
+
+                int s = assignment.NodeScratch[k];
+                var inPtrs = new byte*[node.Inputs.Length];
+                for (int i = 0; i < inPtrs.Length; i++)
+                {
+                    inPtrs[i] = node.Inputs[i] >= 0 ? (byte*)pointers[node.Inputs[i]] : null;
+                }
+
+                var outPtrs = new byte*[node.Outputs.Length];
+                for (int o = 0; o < outPtrs.Length; o++)
+                {
+                    outPtrs[o] = (byte*)pointers[node.Outputs[o]];
+                }
+
+                var ctx = new PlanContext(node, nodeInputs[k], nodeOutputs[k], inPtrs, outPtrs,
+                    s >= 0 ? _arena.Base + offsets[s] : null,
+                    s >= 0 ? assignment.Buffers[s].Bytes : 0);
+                _kernels[k] = op.CreateKernel(ctx);
+            }
+
+            _inputs = model.Inputs.Select(i => new SessionTensor(tensors[i], (byte*)pointers[i])).ToArray();
+            _outputs = model.Outputs.Select(o => new SessionTensor(tensors[o], (byte*)pointers[o])).ToArray();
+        }
+        catch
+        {
+            _arena.Dispose();
+            throw;
+        }
+    }
+
+    public EcnnModel Model { get; }
+
+    public IReadOnlyList<SessionTensor> Inputs => _inputs;
+
+    public IReadOnlyList<SessionTensor> Outputs => _outputs;
+
+    /// <summary>Bytes of the one arena holding all activations and scratch.</summary>
+    public long ArenaBytes => _arena.Bytes;
+
+    /// <summary>The most bytes simultaneously live: no placement of these buffers can be smaller.</summary>
+    public long ArenaLowerBound { get; }
+
+    public IReadOnlyList<BufferRequest> Buffers { get; }
+
+    public IReadOnlyList<long> BufferOffsets { get; }
+
+    public IReadOnlyList<TensorPlacement> Placements { get; }
+
+    /// <summary>The kernel chosen for each node (null for views, which run nothing).</summary>
+    public IReadOnlyList<Kernel?> Kernels => _kernels;
+
+    /// <summary>Loads, verifies and plans a model file (memory-mapped). The session owns the model.</summary>
+    public static InferenceSession Load(string path) => Own(EcnnModel.Load(path));
+
+    /// <summary>Loads, verifies and plans model bytes. The session owns the model.</summary>
+    public static InferenceSession Load(ReadOnlySpan<byte> bytes) => Own(EcnnModel.Load(bytes));
+
+    public Span<T> Input<T>(int index)
+        where T : unmanaged => View<T>(_inputs[index]);
+
+    public ReadOnlySpan<T> Output<T>(int index)
+        where T : unmanaged => View<T>(_outputs[index]);
+
+    /// <summary>Runs every kernel once, in order. Allocation-free.</summary>
+    public void Run()
+    {
+        Kernel?[] kernels = _kernels;
+        for (int k = 0; k < kernels.Length; k++)
+        {
+            kernels[k]?.Run();
+        }
+    }
+
+    public void Dispose()
+    {
+        _arena.Dispose();
+        if (_ownsModel)
+        {
+            Model.Dispose();
+        }
+    }
+
+    private static InferenceSession Own(EcnnModel model)
+    {
+        try
+        {
+            return new InferenceSession(model, ownsModel: true);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static Span<T> View<T>(SessionTensor t)
+        where T : unmanaged
+    {
+        DataType expected = typeof(T) == typeof(float) ? DataType.Float32
+            : typeof(T) == typeof(sbyte) ? DataType.Int8
+            : typeof(T) == typeof(int) ? DataType.Int32
+            : (DataType)0;
+        if (expected != t.Type)
+        {
+            ThrowTypeMismatch(t);
+        }
+
+        return new Span<T>(t.Data, t.ElementCount);
+    }
+
+    private static void ThrowTypeMismatch(SessionTensor t) =>
+        throw new InvalidOperationException($"tensor '{t.Name}' is {t.Type.Name()}; use float for fp32, sbyte for int8, int for int32");
+
+    private static bool IsViewOfConstant(int tensor, IReadOnlyList<NodeDesc> nodes, BufferAssignment a) =>
+        a.TensorBuffer[tensor] < 0 && FindViewProducer(tensor, nodes) is not null;
+
+    private static NodeDesc? FindViewProducer(int tensor, IReadOnlyList<NodeDesc> nodes)
+    {
+        foreach (NodeDesc n in nodes)
+        {
+            if (Array.IndexOf(n.Outputs, tensor) >= 0 && OpRegistry.Get(n.Op).Aliasing == OutputAliasing.View)
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Follows views back to the constant whose bytes they share.</summary>
+    private static byte* ConstantRoot(int tensor, IReadOnlyList<NodeDesc> nodes, EcnnModel model)
+    {
+        int t = tensor;
+        while (!model.Tensors[t].IsConstant)
+        {
+            t = FindViewProducer(t, nodes)!.Inputs[0];
+        }
+
+        return model.ConstantPointer(t);
+    }
+}
