@@ -119,21 +119,15 @@ internal static class GraphVerifier
         }
     }
 
-    /// <summary>True when 'target' is reachable from 'from' by following produced tensors forward (a dependency cycle).</summary>
+    /// <summary>True when node 'from' depends, through produced tensors, on node 'target' (so the two form a cycle).</summary>
     private static bool ReachesBack(IReadOnlyList<NodeDesc> nodes, int[] producer, int from, int target)
     {
         var seen = new bool[nodes.Count];
         var stack = new Stack<int>();
-        stack.Push(target);
-        // Walk target's inputs backwards: if we reach 'from', then 'from' depends on target and target on 'from'.
+        stack.Push(from);
         while (stack.Count > 0)
         {
             int k = stack.Pop();
-            if (k == from)
-            {
-                return true;
-            }
-
             if (seen[k])
             {
                 continue;
@@ -144,6 +138,11 @@ internal static class GraphVerifier
             {
                 if (i >= 0 && i < producer.Length && producer[i] >= 0)
                 {
+                    if (producer[i] == target)
+                    {
+                        return true;
+                    }
+
                     stack.Push(producer[i]);
                 }
             }
@@ -178,6 +177,12 @@ internal static class GraphVerifier
             {
                 throw new EcnnFormatException(node.FileOffset, "node.attribute",
                     $"{where}: attribute {a.Key} is not one of {op.Name}'s ({string.Join(", ", op.Attributes)})");
+            }
+
+            if (a.Type != AttributeTypes.Of(a.Key))
+            {
+                throw new EcnnFormatException(node.FileOffset, "node.attribute",
+                    $"{where}: attribute {a.Key} is {a.Type}; it must be {AttributeTypes.Of(a.Key)}");
             }
         }
 
