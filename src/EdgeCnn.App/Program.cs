@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace EdgeCnn.App;
+
+/// <summary>edgecnn-run: the device binary. With no arguments it runs the demo on its embedded default.</summary>
+internal static class Program
+{
+    private const string Usage = """
+        edgecnn-run: run EdgeCnn models on a device
+
+        usage:
+          edgecnn-run [demo] [--frames N] [--save-model PATH]
+              run the built-in model on synthetic frames; print predictions, accuracy, latency
+          edgecnn-run inspect MODEL.ecnn
+              verify a model file and print its tensors, nodes, kernels and arena plan
+          edgecnn-run --help
+        """;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            string command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "demo";
+            string[] rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+            switch (command)
+            {
+                case "demo" when !rest.Contains("--help"):
+                    return DemoCommand.Run(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out);
+                case "inspect" when rest.Length == 1:
+                    return InspectCommand.Run(rest[0], Console.Out);
+                default:
+                    Console.Out.WriteLine(Usage);
+                    return command is "demo" or "help" || rest.Contains("--help") ? 0 : 2;
+            }
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        catch (Runtime.Format.EcnnFormatException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            return 3;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            return 3;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            return 3;
+        }
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        return i + 1 < args.Length ? args[i + 1] : throw new UsageException($"{name} needs a value");
+    }
+
+    private static int IntOption(string[] args, string name, int defaultValue)
+    {
+        string? s = StringOption(args, name);
+        if (s is null)
+        {
+            return defaultValue;
+        }
+
+        return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
+            ? v
+            : throw new UsageException($"{name} must be a positive whole number, not '{s}'");
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);
