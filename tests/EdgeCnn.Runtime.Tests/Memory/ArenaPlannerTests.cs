@@ -150,7 +150,7 @@ public class ArenaPlannerTests
     /// Largest sum of live tensor bytes at any step, from the graph alone: a tensor lives from the node producing it (or
     /// the start, for inputs) to its last reader (or the end, for outputs). In-place and views only lower the true need.
     /// </summary>
-    private static long IndependentMinimum(Format.EcnnModel m)
+    private static long IndependentMinimum(EdgeCnn.Runtime.Format.EcnnModel m)
     {
         int steps = m.Nodes.Count;
         var first = new int[m.Tensors.Count];
