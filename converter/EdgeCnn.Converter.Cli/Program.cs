@@ -1,0 +1,3 @@
+using EdgeCnn.Converter.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
