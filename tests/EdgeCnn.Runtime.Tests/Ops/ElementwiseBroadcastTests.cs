@@ -146,6 +146,22 @@ public class ElementwiseBroadcastTests
     }
 
     [Fact]
+    public void In_place_when_the_output_only_gains_a_leading_one()
+    {
+        // relu(x [3]) + c [1,3] -> [1,3]: same bytes as the relu output, so the add may write over it.
+        var m = new ModelBuilder();
+        TensorRef x = m.Input("x", DataType.Float32, [3]);
+        TensorRef r = m.Node(OpCode.Relu, x);
+        TensorRef y = m.Add(r, m.Constant("c", [10f, 20f, 30f], [1, 3]));
+        m.Output(y);
+        using InferenceSession s = m.BuildSession();
+        Assert.Equal(s.Placements[r.Index].Buffer, s.Placements[y.Index].Buffer);
+        new float[] { -1, 2, 3 }.CopyTo(s.Input<float>(0));
+        s.Run();
+        Tolerance.AllClose([10, 22, 33], s.Output<float>(0), "relu [3] + [1,3]");
+    }
+
+    [Fact]
     public void Run_allocates_nothing()
     {
         var m = new ModelBuilder();

@@ -103,6 +103,18 @@ public class ElementwiseInt8Tests
         AllocationAssert.NoAllocations(s.Run, 100, "s8 add");
     }
 
+    [Fact]
+    public void Int8_mul_of_a_tensor_by_itself()
+    {
+        // relu(x) * relu(x): s 0.5 z 0 in, s 0.25 z 0 out; M = 0.25 / 0.25 = 1 -> (2^30, shift 1), exact.
+        // x [2, -4, 6, 5] -> relu real [1, 0, 3, 2.5] -> squares [1, 0, 9, 6.25] -> / 0.25 = [4, 0, 36, 25]
+        var m = new ModelBuilder();
+        TensorRef x = m.Input("x", DataType.Int8, [4], s_qa);
+        TensorRef r = m.Node(OpCode.Relu, [x], null, s_qa);
+        m.Output(m.Mul(r, r, QuantizationInfo.PerTensor(0.25f, 0)));
+        Tolerance.Equal([4, 0, 36, 25], Run.Int8(m, [2, -4, 6, 5]), "s8 x*x");
+    }
+
     [Theory]
     [InlineData(0.5f, 0, 0.25f, 10, 1f, -5)]
     [InlineData(0.0173f, -7, 0.0411f, 100, 0.05f, 3)]
