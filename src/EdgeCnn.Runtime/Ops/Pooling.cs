@@ -67,6 +67,18 @@ internal sealed class WindowPool : Operator
 
         SpatialGeometry geometry = Geometry(ctx, x);
         ReadOptions(ctx); // validates CountIncludePad and P
+        for (int d = 0; d < geometry.Rank; d++)
+        {
+            // A pad as wide as the window lets a window lie entirely in padding (PyTorch even asks pad <= kernel / 2); the
+            // ceil_mode rule "the last window starts inside input or begin padding" also assumes it.
+            int effective = ((geometry.Kernel[d] - 1) * geometry.Dilations[d]) + 1;
+            if (geometry.PadBegin[d] >= effective || geometry.PadEnd[d] >= effective)
+            {
+                throw ctx.Fail($"pads {geometry.PadBegin[d]}/{geometry.PadEnd[d]} on spatial axis {d} must be smaller than the " +
+                    $"window ({effective} with dilation)");
+            }
+        }
+
         long taps = 1;
         foreach (int k in geometry.Kernel)
         {

@@ -100,6 +100,7 @@ public class PoolingInt8Tests
         { "kernel rank", (b, t) => b.MaxPool(t, [2]) },
         { "pads count", (b, t) => b.MaxPool(t, [2, 2], pads: [1, 1]) },
         { "negative pad", (b, t) => b.MaxPool(t, [2, 2], pads: [-1, 0, 0, 0]) },
+        { "pad as wide as the window", (b, t) => b.AveragePool(t, [2, 2], pads: [0, 2, 0, 0]) },
         { "kernel too big", (b, t) => b.MaxPool(t, [5, 1]) },
         { "p 0", (b, t) => b.LpPool(t, [2, 2], p: 0) },
         { "no kernel", (b, t) => b.Node(OpCode.MaxPool, t) },
