@@ -115,7 +115,9 @@ public static class OpSamples
 
     private static QuantizationInfo? OutQ(DataType t, OpCode op) =>
         t != DataType.Int8 ? null
-        : op is OpCode.Dropout or OpCode.Flatten or OpCode.Reshape or OpCode.Squeeze or OpCode.Unsqueeze ? s_q
+        // Data-movement ops keep the input's quantization.
+        : op is OpCode.Dropout or OpCode.Flatten or OpCode.Reshape or OpCode.Squeeze or OpCode.Unsqueeze or OpCode.Transpose
+            or OpCode.Pad or OpCode.Resize ? s_q
         : s_qOut;
 
     private static ModelBuilder Unary(DataType t, OpCode op, int[] shape, params NodeAttribute[] attributes)
@@ -183,7 +185,7 @@ public static class OpSamples
         TensorRef x = In(b, t, [1, 4, 4, 3]);
         TensorRef slope = t == DataType.Float32
             ? b.Constant("slope", [0.1f, 0.2f, 0.3f], [3])
-            : b.Constant("slope", [10, 20, 30], [3], QuantizationInfo.PerTensor(0.01f, 0));
+            : b.Constant("slope", new sbyte[] { 10, 20, 30 }, [3], QuantizationInfo.PerTensor(0.01f, 0));
         b.Output(b.Node(OpCode.PRelu, [x, slope], null, OutQ(t, OpCode.PRelu)));
         return b;
     }
