@@ -140,7 +140,12 @@ internal static class ConvSupport
         int[] dilations, int[] padBegin, int group, int[]? tile = null, bool biasPerTile = false)
     {
         int r = inSpatial.Length;
-        int At(int[] a, int axis, int fallback) => axis - (3 - r) is int i && i >= 0 ? a[i] : fallback;
+        int At(int[] a, int axis, int fallback)
+        {
+            int i = axis - (3 - r); // axis 0..2 of (D, H, W); the op's r axes are the last r of them
+            return i >= 0 ? a[i] : fallback;
+        }
+
         return new ConvGeometry
         {
             Batch = batch,

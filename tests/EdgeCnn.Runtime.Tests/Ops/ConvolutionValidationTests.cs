@@ -80,6 +80,13 @@ public class ConvolutionValidationTests
             TensorRef x = b.Input("x", DataType.Int8, [1, 3, 1], s_q);
             b.Conv(x, b.Constant("w", new sbyte[2], [1, 2, 1], s_q), b.Constant("b", new float[1], [1]), null, s_q);
         });
+        Assert.Contains("zero point 0", Assert.Throws<OpValidationException>(() =>
+        {
+            // int32 bias with a non-zero zero point: bias is in accumulator units.
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Int8, [1, 3, 1], s_q);
+            b.Conv(x, b.Constant("w", new sbyte[2], [1, 2, 1], s_q), b.Constant("b", new int[1], [1], QuantizationInfo.PerTensor(0.01f, 5)), null, s_q);
+        }).Message, StringComparison.Ordinal);
     }
 
     [Fact]

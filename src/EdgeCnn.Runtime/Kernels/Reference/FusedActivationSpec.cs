@@ -5,8 +5,6 @@ namespace EdgeCnn.Runtime.Kernels.Reference;
 /// <summary>An activation fused into Conv/Dense, applied to each fp32 output after the bias.</summary>
 public sealed class FusedActivationSpec
 {
-    public static readonly FusedActivationSpec None = new(FusedActivation.None, float.NegativeInfinity, float.PositiveInfinity, 0f);
-
     public FusedActivationSpec(FusedActivation kind, float min, float max, float alpha)
     {
         Kind = kind;
