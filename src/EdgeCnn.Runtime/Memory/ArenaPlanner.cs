@@ -1,8 +1,8 @@
 namespace EdgeCnn.Runtime.Memory;
 
 /// <summary>
-/// Places buffers in one arena by lifetime: greedy by size, each block at the lowest offset that does not collide with a
-/// block live at the same time (the strategy of TFLite Micro's GreedyMemoryPlanner). Offsets are 64-byte aligned.
+/// Places buffers in one arena by lifetime: each block at the lowest offset that does not collide with a block live at the
+/// same time (first fit, as TFLite Micro's GreedyMemoryPlanner), under several placement orders. Offsets are 64-byte aligned.
 /// </summary>
 public static class ArenaPlanner
 {
@@ -10,29 +10,55 @@ public static class ArenaPlanner
 
     public static long AlignUp(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 
-    /// <summary>Returns each request's offset and the arena size.</summary>
+    /// <summary>
+    /// Returns each request's offset and the arena size. First-fit placement depends on the order blocks are placed in, and
+    /// no single order wins on every graph (size-first leaves holes when a long-lived skip tensor lands above short-lived
+    /// ones; start-first wastes space on fan-in), so a few orders are tried and the smallest arena is kept. Planning is
+    /// O(orders * n^2) once, at Plan.
+    /// </summary>
     public static (long[] Offsets, long TotalBytes) Plan(IReadOnlyList<BufferRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        int n = requests.Count;
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
+        Comparison<int>[] orders =
+        [
+            (a, b) => Then(AlignUp(requests[b].Bytes).CompareTo(AlignUp(requests[a].Bytes)), a, b),
+            (a, b) => Then(requests[a].FirstStep.CompareTo(requests[b].FirstStep), a, b),
+            (a, b) => Then(Length(requests[b]).CompareTo(Length(requests[a])), a, b),
+            (a, b) => Then((AlignUp(requests[b].Bytes) * Length(requests[b])).CompareTo(AlignUp(requests[a].Bytes) * Length(requests[a])), a, b),
+        ];
+        (long[] Offsets, long Total) best = ([], long.MaxValue);
+        foreach (Comparison<int> order in orders)
         {
-            order[i] = i;
+            (long[] offsets, long total) = FirstFit(requests, order);
+            if (total < best.Total)
+            {
+                best = (offsets, total);
+            }
         }
 
-        // Largest first; ties by earlier start so results are deterministic.
-        Array.Sort(order, (a, b) =>
-        {
-            int c = AlignUp(requests[b].Bytes).CompareTo(AlignUp(requests[a].Bytes));
-            return c != 0 ? c : a.CompareTo(b);
-        });
+        return requests.Count == 0 ? ([], 0) : best;
+    }
 
+    private static int Then(int c, int a, int b) => c != 0 ? c : a.CompareTo(b);
+
+    private static long Length(BufferRequest r) => (long)r.LastStep - r.FirstStep + 1;
+
+    /// <summary>Places blocks in the given order, each at the lowest offset free of blocks live at the same time.</summary>
+    private static (long[] Offsets, long TotalBytes) FirstFit(IReadOnlyList<BufferRequest> requests, Comparison<int> order)
+    {
+        int n = requests.Count;
+        var sequence = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            sequence[i] = i;
+        }
+
+        Array.Sort(sequence, order);
         var offsets = new long[n];
         var placed = new List<int>(n);
         var overlapping = new List<(long Start, long End)>(n);
         long total = 0;
-        foreach (int i in order)
+        foreach (int i in sequence)
         {
             long size = AlignUp(requests[i].Bytes);
             overlapping.Clear();

@@ -151,6 +151,6 @@ public class ConvolutionValidationTests
         TensorRef x = b.Input("x", DataType.Float32, [1, 3, 1]);
         // Tile is a TiledConv2D attribute; the file verifier rejects it on Conv.
         b.Output(b.Node(OpCode.Conv, [x, b.Constant("w", new float[2], [1, 2, 1])], [NodeAttribute.IntList(AttributeKey.Tile, [1, 1])]));
-        Assert.Throws<Format.EcnnFormatException>(() => b.BuildSession());
+        Assert.Throws<EdgeCnn.Runtime.Format.EcnnFormatException>(() => b.BuildSession());
     }
 }
