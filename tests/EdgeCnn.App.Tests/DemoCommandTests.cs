@@ -12,7 +12,7 @@ public sealed class DemoCommandTests : IDisposable
         int exit = DemoCommand.Run(150, modelPath, output);
         string text = output.ToString();
         Assert.True(exit == 0, text);
-        int correct = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"accuracy: (\d+)/150").Groups[1].Value,
+        int correct = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"accuracy: (?<n>\d+)/150", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5)).Groups["n"].Value,
             System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(correct >= 145, text);
         Assert.Contains("allocated in the frame loop: 0 bytes", text, StringComparison.Ordinal);

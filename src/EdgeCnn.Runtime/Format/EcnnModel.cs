@@ -49,7 +49,7 @@ public sealed unsafe class EcnnModel : IDisposable
     {
         foreach (KeyValuePair<string, string> kv in Metadata)
         {
-            if (kv.Key == key)
+            if (string.Equals(kv.Key, key, StringComparison.Ordinal))
             {
                 return kv.Value;
             }
@@ -62,7 +62,7 @@ public sealed unsafe class EcnnModel : IDisposable
     {
         for (int i = 0; i < Tensors.Count; i++)
         {
-            if (Tensors[i].Name == name)
+            if (string.Equals(Tensors[i].Name, name, StringComparison.Ordinal))
             {
                 return i;
             }

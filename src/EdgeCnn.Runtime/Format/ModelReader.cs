@@ -126,12 +126,12 @@ public static class ModelReader
             SectionEntry s = sections[i];
             long at = tableOffset + (i * (long)FormatLayout.SectionEntryBytes);
             bool known = s.Kind >= SectionKind.Strings && s.Kind <= SectionKind.Weights;
-            if (!known && (s.Flags & SectionFlags.Optional) == 0)
+            if (!known && (s.Flags & SectionFlags.Optional) == SectionFlags.None)
             {
                 throw new EcnnFormatException(at, "section.unknown", $"section kind {(uint)s.Kind} is unknown and not marked optional");
             }
 
-            if ((s.Flags & ~SectionFlags.Optional) != 0 || s.Reserved != 0)
+            if ((s.Flags & ~SectionFlags.Optional) != SectionFlags.None || s.Reserved != 0)
             {
                 throw new EcnnFormatException(at, "section.reserved", "section flags or reserved field has undefined bits set");
             }

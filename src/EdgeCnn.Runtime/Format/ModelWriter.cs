@@ -129,7 +129,7 @@ public static class ModelWriter
     {
         if (t.Shape.Length > FormatLayout.MaxRank)
         {
-            throw new ArgumentException($"tensor '{t.Name}' has rank {t.Shape.Length}; the format allows {FormatLayout.MaxRank}");
+            throw new ArgumentException($"tensor '{t.Name}' has rank {t.Shape.Length}; the format allows {FormatLayout.MaxRank}", nameof(t));
         }
 
         (uint nameOffset, uint nameBytes) = strings.Add(t.Name);

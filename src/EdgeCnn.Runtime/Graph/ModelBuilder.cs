@@ -86,7 +86,7 @@ public sealed partial class ModelBuilder
     {
         if (ShapeMath.ElementCount(shape) != count)
         {
-            throw new ArgumentException($"constant '{name}' has {count} values but shape {ShapeMath.Format(shape)}");
+            throw new ArgumentException($"constant '{name}' has {count} values but shape {ShapeMath.Format(shape)}", nameof(shape));
         }
 
         return new TensorRef(_model.AddTensor(new TensorDesc(name, type, shape, q), bytes));

@@ -6,19 +6,19 @@ namespace EdgeCnn.Runtime.Graph;
 /// </summary>
 public sealed class ModelDefinition
 {
-    public List<TensorDesc> Tensors { get; } = [];
+    public IList<TensorDesc> Tensors { get; } = new List<TensorDesc>();
 
     /// <summary>Bytes of each constant tensor (null for activations), parallel to Tensors.</summary>
-    public List<byte[]?> ConstantData { get; } = [];
+    public IList<byte[]?> ConstantData { get; } = new List<byte[]?>();
 
-    public List<NodeDesc> Nodes { get; } = [];
+    public IList<NodeDesc> Nodes { get; } = new List<NodeDesc>();
 
-    public List<int> Inputs { get; } = [];
+    public IList<int> Inputs { get; } = new List<int>();
 
-    public List<int> Outputs { get; } = [];
+    public IList<int> Outputs { get; } = new List<int>();
 
     /// <summary>Free-form UTF-8 key/value pairs: input preprocessing, labels, producer. Order is kept.</summary>
-    public List<KeyValuePair<string, string>> Metadata { get; } = [];
+    public IList<KeyValuePair<string, string>> Metadata { get; } = new List<KeyValuePair<string, string>>();
 
     public int AddTensor(TensorDesc tensor, byte[]? constantData = null)
     {

@@ -12,12 +12,12 @@ public sealed class QuantizationInfo
         ArgumentNullException.ThrowIfNull(zeroPoints);
         if (scales.Length != zeroPoints.Length || scales.Length == 0)
         {
-            throw new ArgumentException("scales and zero points must be non-empty and of equal length");
+            throw new ArgumentException("scales and zero points must be non-empty and of equal length", nameof(scales));
         }
 
         if (axis < 0 && scales.Length != 1)
         {
-            throw new ArgumentException("a per-tensor quantization has exactly one scale");
+            throw new ArgumentException("a per-tensor quantization has exactly one scale", nameof(axis));
         }
 
         Scales = scales;

@@ -3,6 +3,7 @@ using EdgeCnn.Runtime.Kernels.Reference;
 namespace EdgeCnn.Runtime.Ops;
 
 /// <summary>The tensors of a convolution-family kernel: raw pointers and element counts, fixed at Plan.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 internal readonly unsafe struct ConvTensors(byte* x, int xCount, byte* w, int wCount, byte* bias, int biasCount, byte* y, int yCount)
 {
     public readonly byte* X = x; // [N, spatial..., C] (Dense: [rows, K])

@@ -19,4 +19,5 @@ public interface IFrameSource
 }
 
 /// <summary>What came with a frame: its sequence number and, for labelled sources, the true class.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct FrameInfo(long Sequence, int Label);

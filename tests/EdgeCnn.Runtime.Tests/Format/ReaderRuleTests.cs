@@ -9,7 +9,7 @@ public class ReaderRuleTests
     private static EcnnFormatException Rejects(byte[] bytes, string rule)
     {
         EcnnFormatException e = Assert.Throws<EcnnFormatException>(() => EcnnModel.Load(bytes).Dispose());
-        Assert.True(e.Rule == rule, $"expected rule {rule}, got {e.Rule}: {e.Message}");
+        Assert.True(string.Equals(e.Rule, rule, StringComparison.Ordinal), $"expected rule {rule}, got {e.Rule}: {e.Message}");
         Assert.Contains($"byte {e.Offset}", e.Message, StringComparison.Ordinal);
         return e;
     }

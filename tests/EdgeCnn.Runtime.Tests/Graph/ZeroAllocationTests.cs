@@ -22,7 +22,7 @@ public class ZeroAllocationTests
     [MemberData(nameof(Samples))]
     public void Run_allocates_nothing(string sample)
     {
-        Func<ModelBuilder> build = OpSamples.All().Single(s => s.Name == sample).Build;
+        Func<ModelBuilder> build = OpSamples.All().Single(s => string.Equals(s.Name, sample, StringComparison.Ordinal)).Build;
         using InferenceSession session = build().BuildSession();
         OpSamples.FillInputs(session);
         AllocationAssert.NoAllocations(session.Run, 1000, sample);

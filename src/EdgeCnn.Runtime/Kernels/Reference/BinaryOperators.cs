@@ -74,6 +74,7 @@ public readonly struct AddS8 : IBinaryOperator<sbyte, sbyte, sbyte>
 /// int8 Mul as TFLite: y = z_y + MultiplyByQuantizedMultiplier((a - z_a) * (b - z_b), M) with M = s_a s_b / s_y.
 /// The product is at most 255 * 255, far inside int32.
 /// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly struct MulS8 : IBinaryOperator<sbyte, sbyte, sbyte>
 {
     private readonly int _zeroA, _zeroB, _zeroY, _multiplier, _shift;
@@ -94,6 +95,7 @@ public readonly struct MulS8 : IBinaryOperator<sbyte, sbyte, sbyte>
 }
 
 /// <summary>int8 Div via fp32: quantize_y(dequantize_a(a) / dequantize_b(b)); x/0 saturates, 0/0 gives z_y.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly struct DivS8 : IBinaryOperator<sbyte, sbyte, sbyte>
 {
     private readonly float _scaleA, _scaleB, _scaleY;
@@ -112,6 +114,7 @@ public readonly struct DivS8 : IBinaryOperator<sbyte, sbyte, sbyte>
 /// int8 PRelu via fp32: quantize_y(prelu(dequantize_x(x), slope)). The slope operand is fp32: an int8 slope constant is
 /// dequantized once at Plan (per-tensor or per-axis), so both slope kinds share this operator.
 /// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly struct PReluS8 : IBinaryOperator<sbyte, float, sbyte>
 {
     private readonly float _scaleX, _scaleY;

@@ -30,7 +30,7 @@ public sealed class PoolGeometry
         if (r is < 1 or > 3 || output.Length != r || kernel.Length != r || strides.Length != r || dilations.Length != r ||
             padBegin.Length != r || padEnd.Length != r)
         {
-            throw new ArgumentException("pool geometry needs 1 to 3 spatial axes, every list of the same length");
+            throw new ArgumentException("pool geometry needs 1 to 3 spatial axes, every list of the same length", nameof(input));
         }
 
         Batch = batch;
@@ -89,6 +89,7 @@ public sealed class PoolGeometry
 }
 
 /// <summary>Taps [First, End) of one axis land on input index Start + tap * Dilation; Padded counts taps inside the pads.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct AxisWindow(int Start, int Dilation, int First, int End, int Padded)
 {
     public int Valid => End - First;
