@@ -16,12 +16,12 @@ public sealed unsafe class InferenceSession : IDisposable
     private readonly SessionTensor[] _inputs;
     private readonly SessionTensor[] _outputs;
 
-    public InferenceSession(EcnnModel model)
-        : this(model, ownsModel: false)
+    public InferenceSession(EcnnModel model, SessionOptions? options = null)
+        : this(model, options ?? SessionOptions.Default, ownsModel: false)
     {
     }
 
-    private InferenceSession(EcnnModel model, bool ownsModel)
+    private InferenceSession(EcnnModel model, SessionOptions options, bool ownsModel)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
@@ -43,6 +43,12 @@ public sealed unsafe class InferenceSession : IDisposable
         Buffers = assignment.Buffers.ToArray();
         BufferOffsets = offsets;
         ArenaLowerBound = ArenaPlanner.LowerBound(assignment.Buffers);
+        if (total > options.MaxArenaBytes)
+        {
+            throw new EcnnFormatException(0, "plan.arena-limit",
+                $"the model needs an arena of {total} bytes; this session allows {options.MaxArenaBytes} (SessionOptions.MaxArenaBytes)");
+        }
+
         _arena = new Arena(total);
         try
         {
@@ -125,10 +131,10 @@ public sealed unsafe class InferenceSession : IDisposable
     public IReadOnlyList<Kernel?> Kernels => _kernels;
 
     /// <summary>Loads, verifies and plans a model file (memory-mapped). The session owns the model.</summary>
-    public static InferenceSession Load(string path) => Own(EcnnModel.Load(path));
+    public static InferenceSession Load(string path, SessionOptions? options = null) => Own(EcnnModel.Load(path), options);
 
     /// <summary>Loads, verifies and plans model bytes. The session owns the model.</summary>
-    public static InferenceSession Load(ReadOnlySpan<byte> bytes) => Own(EcnnModel.Load(bytes));
+    public static InferenceSession Load(ReadOnlySpan<byte> bytes, SessionOptions? options = null) => Own(EcnnModel.Load(bytes), options);
 
     public Span<T> Input<T>(int index)
         where T : unmanaged => View<T>(_inputs[index]);
@@ -155,11 +161,11 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
-    private static InferenceSession Own(EcnnModel model)
+    private static InferenceSession Own(EcnnModel model, SessionOptions? options)
     {
         try
         {
-            return new InferenceSession(model, ownsModel: true);
+            return new InferenceSession(model, options ?? SessionOptions.Default, ownsModel: true);
         }
         catch
         {

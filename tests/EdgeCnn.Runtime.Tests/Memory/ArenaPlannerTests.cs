@@ -203,3 +203,20 @@ public class ArenaPlannerTests
         return best;
     }
 }
+
+public class ArenaLimitTests
+{
+    [Fact]
+    public void A_model_needing_more_arena_than_allowed_is_refused_with_a_clear_error()
+    {
+        // Two live 512 MiB activations: 1 GiB of arena, over a 256 MiB limit. Nothing is allocated before the check.
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [512, 1024, 1024], QuantizationInfo.PerTensor(1f, 0));
+        b.Output(b.Node(OpCode.Transpose, [x], [NodeAttribute.IntList(AttributeKey.Perm, [1, 0, 2])], QuantizationInfo.PerTensor(1f, 0)));
+        byte[] file = b.Build();
+        var e = Assert.Throws<EdgeCnn.Runtime.Format.EcnnFormatException>(
+            () => InferenceSession.Load(file, new SessionOptions { MaxArenaBytes = 256L << 20 }));
+        Assert.Equal("plan.arena-limit", e.Rule);
+        Assert.Contains("MaxArenaBytes", e.Message, StringComparison.Ordinal);
+    }
+}
