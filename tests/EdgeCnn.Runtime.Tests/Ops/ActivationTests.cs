@@ -29,6 +29,15 @@ public class ActivationTests
     }
 
     [Fact]
+    public void Clip_with_min_above_max_gives_max_and_nan_passes_through()
+    {
+        float[] y = RunUnary(OpCode.Clip, [-5f, 0f, 1.5f, 9f, float.NaN], NodeAttribute.Float(AttributeKey.Min, 2f), NodeAttribute.Float(AttributeKey.Max, 1f));
+        Assert.Equal([1f, 1f, 1f, 1f], y[..4]);
+        Assert.True(float.IsNaN(y[4]));
+        Assert.True(float.IsNaN(RunUnary(OpCode.Relu, [float.NaN])[0]));
+    }
+
+    [Fact]
     public void LeakyRelu_default_slope_is_one_hundredth()
     {
         Tolerance.AllClose([-0.03f, -0.01f, -0.005f, 0, 0.5f, 1, 3, 7], RunUnary(OpCode.LeakyRelu, s_x), "leaky");

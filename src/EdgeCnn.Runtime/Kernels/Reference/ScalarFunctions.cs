@@ -6,10 +6,11 @@ namespace EdgeCnn.Runtime.Kernels.Reference;
 /// </summary>
 public static class ScalarFunctions
 {
-    public static float Relu(float x) => x > 0f ? x : 0f;
+    /// <summary>max(x, 0); NaN passes through, as numpy's maximum (and so ONNX) does.</summary>
+    public static float Relu(float x) => x < 0f ? 0f : x;
 
-    /// <summary>NaN passes through, as in ONNX Clip.</summary>
-    public static float Clip(float x, float min, float max) => x < min ? min : x > max ? max : x;
+    /// <summary>min(max(x, min), max): NaN passes through, and min &gt; max gives max, as ONNX Clip defines.</summary>
+    public static float Clip(float x, float min, float max) => MathF.Min(MathF.Max(x, min), max);
 
     public static float LeakyRelu(float x, float alpha) => x >= 0f ? x : alpha * x;
 
