@@ -71,7 +71,10 @@ internal sealed class BufferAssignment
 
         foreach (int i in inputs)
         {
+            // Graph inputs hold the caller's data for the whole Run: never written in place, never reused, so running
+            // twice on the same input gives the same output.
             tensorBuffer[i] = NewBuffer(i, -1, pin: true);
+            buffers[^1] = buffers[^1] with { LastStep = nodeCount };
         }
 
         var nodeScratch = new int[nodeCount];

@@ -15,6 +15,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private readonly bool _ownsModel;
     private readonly SessionTensor[] _inputs;
     private readonly SessionTensor[] _outputs;
+    private bool _disposed;
 
     public InferenceSession(EcnnModel model, SessionOptions? options = null)
         : this(model, options ?? SessionOptions.Default, ownsModel: false)
@@ -62,10 +63,23 @@ public sealed unsafe class InferenceSession : IDisposable
                     pointers[t] = (nint)(_arena.Base + offsets[b]);
                     placements[t] = new TensorPlacement(t, b, offsets[b], tensors[t].ByteCount, false);
                 }
-                else if (tensors[t].IsConstant || IsViewOfConstant(t, nodes, assignment))
+                else if (tensors[t].IsConstant)
                 {
-                    pointers[t] = (nint)ConstantRoot(t, nodes, model);
+                    pointers[t] = (nint)model.ConstantPointer(t);
                     placements[t] = new TensorPlacement(t, -1, -1, tensors[t].ByteCount, true);
+                }
+            }
+
+            // A view of a constant is the constant's bytes. Nodes are in execution order, so one pass reaches every chain.
+            foreach (NodeDesc node in nodes)
+            {
+                if (OpRegistry.Get(node.Op).Aliasing == OutputAliasing.View && node.Inputs[0] >= 0 && assignment.TensorBuffer[node.Inputs[0]] < 0)
+                {
+                    foreach (int o in node.Outputs)
+                    {
+                        pointers[o] = pointers[node.Inputs[0]];
+                        placements[o] = new TensorPlacement(o, -1, -1, tensors[o].ByteCount, true);
+                    }
                 }
             }
 
@@ -142,9 +156,10 @@ public sealed unsafe class InferenceSession : IDisposable
     public ReadOnlySpan<T> Output<T>(int index)
         where T : unmanaged => View<T>(_outputs[index]);
 
-    /// <summary>Runs every kernel once, in order. Allocation-free.</summary>
+    /// <summary>Runs every kernel once, in order. Allocation-free. Inputs keep their values: Run again and get the same.</summary>
     public void Run()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Kernel?[] kernels = _kernels;
         for (int k = 0; k < kernels.Length; k++)
         {
@@ -154,6 +169,12 @@ public sealed unsafe class InferenceSession : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _arena.Dispose();
         if (_ownsModel)
         {
@@ -174,9 +195,10 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
-    private static Span<T> View<T>(SessionTensor t)
+    private Span<T> View<T>(SessionTensor t)
         where T : unmanaged
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         DataType expected = typeof(T) == typeof(float) ? DataType.Float32
             : typeof(T) == typeof(sbyte) ? DataType.Int8
             : typeof(T) == typeof(int) ? DataType.Int32
@@ -191,32 +213,4 @@ public sealed unsafe class InferenceSession : IDisposable
 
     private static void ThrowTypeMismatch(SessionTensor t) =>
         throw new InvalidOperationException($"tensor '{t.Name}' is {t.Type.Name()}; use float for fp32, sbyte for int8, int for int32");
-
-    private static bool IsViewOfConstant(int tensor, IReadOnlyList<NodeDesc> nodes, BufferAssignment a) =>
-        a.TensorBuffer[tensor] < 0 && FindViewProducer(tensor, nodes) is not null;
-
-    private static NodeDesc? FindViewProducer(int tensor, IReadOnlyList<NodeDesc> nodes)
-    {
-        foreach (NodeDesc n in nodes)
-        {
-            if (Array.IndexOf(n.Outputs, tensor) >= 0 && OpRegistry.Get(n.Op).Aliasing == OutputAliasing.View)
-            {
-                return n;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Follows views back to the constant whose bytes they share.</summary>
-    private static byte* ConstantRoot(int tensor, IReadOnlyList<NodeDesc> nodes, EcnnModel model)
-    {
-        int t = tensor;
-        while (!model.Tensors[t].IsConstant)
-        {
-            t = FindViewProducer(t, nodes)!.Inputs[0];
-        }
-
-        return model.ConstantPointer(t);
-    }
 }

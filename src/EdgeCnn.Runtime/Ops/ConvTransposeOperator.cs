@@ -105,7 +105,10 @@ internal sealed class ConvTransposeOperator : Operator
                 throw ctx.Fail($"output padding {outputPadding[d]} on spatial axis {d} must be in 0..max(stride {strides[d]}, dilation {dilations[d]}) - 1");
             }
 
+            SpatialGeometry.RequireExtent(ctx, d, ("kernel", kernel[d]), ("stride", strides[d]), ("dilation", dilations[d]),
+                ("dilated window", ((long)(kernel[d] - 1) * dilations[d]) + 1), ("begin pad", pads[d]), ("end pad", pads[r + d]));
             long size = ((long)strides[d] * (inSpatial[d] - 1)) + outputPadding[d] + ((long)(kernel[d] - 1) * dilations[d]) + 1 - pads[d] - pads[r + d];
+            SpatialGeometry.RequireExtent(ctx, d, ("output size", size), ("stretched input", ((long)strides[d] * (inSpatial[d] - 1)) + 1));
             if (size < 1 || size > int.MaxValue)
             {
                 throw ctx.Fail($"spatial axis {d}: input {inSpatial[d]}, kernel {kernel[d]} (dilation {dilations[d]}), stride {strides[d]}, " +

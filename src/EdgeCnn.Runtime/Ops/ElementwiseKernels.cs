@@ -2,8 +2,9 @@ using EdgeCnn.Runtime.Kernels.Reference;
 
 namespace EdgeCnn.Runtime.Ops;
 
-/// <summary>fp32 unary kernel over a function chosen at Plan.</summary>
-internal sealed unsafe class UnaryF32Kernel(string name, float* input, float* output, int count, Func<float, float> f) : Kernel
+/// <summary>fp32 unary kernel over a function struct configured at Plan.</summary>
+internal sealed unsafe class UnaryF32Kernel<TFunction>(string name, float* input, float* output, int count, TFunction f) : Kernel
+    where TFunction : struct, IUnaryFunction
 {
     public override string Name => name;
 

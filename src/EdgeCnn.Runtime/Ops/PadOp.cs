@@ -44,6 +44,11 @@ internal sealed class PadOperator : Operator
         for (int d = 0; d < r; d++)
         {
             int n = x.Shape[d], b = pads[d], e = pads[r + d];
+            if (Math.Abs((long)b) > SpatialGeometry.MaxExtent || Math.Abs((long)e) > SpatialGeometry.MaxExtent)
+            {
+                throw ctx.Fail($"axis {d}: pads {b}/{e} exceed the supported magnitude {SpatialGeometry.MaxExtent}");
+            }
+
             long size = (long)n + b + e;
             if (size < 1 || size > int.MaxValue)
             {
@@ -51,7 +56,7 @@ internal sealed class PadOperator : Operator
             }
 
             // A crop larger than the axis would leave nothing of the input to reflect or repeat.
-            if (Math.Max(0, -b) + Math.Max(0, -e) >= n && mode != (int)PadFill.Constant)
+            if (Math.Max(0L, -(long)b) + Math.Max(0L, -(long)e) >= n && mode != (int)PadFill.Constant)
             {
                 throw ctx.Fail($"axis {d}: crops {-b}/{-e} remove the whole axis of size {n}; {(PadFill)mode} padding needs input left");
             }

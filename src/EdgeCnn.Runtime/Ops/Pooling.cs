@@ -21,6 +21,9 @@ internal sealed class WindowPool : Operator
     // The int8 average sums |q - z_x| <= 255 per tap in int32: exact up to 2^23 taps.
     internal const int MaxInt8AverageTaps = 1 << 23;
 
+    /// <summary>Windows of at most 2^24 taps keep every count, divisor and padded-window product in int32.</summary>
+    internal const int MaxWindowTaps = 1 << 24;
+
     private readonly PoolKind _kind;
     private readonly bool _global;
 
@@ -82,7 +85,11 @@ internal sealed class WindowPool : Operator
         long taps = 1;
         foreach (int k in geometry.Kernel)
         {
-            taps *= k;
+            taps = checked(taps * k); // each k <= 2^26, three axes: at most 2^78 would overflow, so check
+            if (taps > MaxWindowTaps)
+            {
+                throw ctx.Fail($"{Code} window has more than {MaxWindowTaps} taps; the divisor and counts are int32");
+            }
         }
 
         if (_kind == PoolKind.Average && x.Type == DataType.Int8 && taps > MaxInt8AverageTaps)
@@ -96,6 +103,18 @@ internal sealed class WindowPool : Operator
         Array.Copy(geometry.Output, 0, shape, 1, r);
         shape[^1] = x.Shape[^1];
         ctx.SetOutput(0, x.Type, shape);
+    }
+
+    /// <summary>The most taps any window can count: per axis, the kernel or the padded input, whichever is smaller.</summary>
+    private static int MaxDivisor(SpatialGeometry g)
+    {
+        long n = 1;
+        for (int d = 0; d < g.Rank; d++)
+        {
+            n *= Math.Min(g.Kernel[d], (long)g.Input[d] + g.PadBegin[d] + g.PadEnd[d]);
+        }
+
+        return (int)n;
     }
 
     public override unsafe Kernel CreateKernel(PlanContext ctx)
@@ -128,7 +147,8 @@ internal sealed class WindowPool : Operator
             case PoolKind.Average:
             {
                 // One multiplier per possible divisor n = 1..taps (borders have fewer taps); n = 0 (empty window) maps to 0.
-                int taps = g.KernelVolume;
+                // No window counts more taps than fit in the padded input, so a huge kernel over a small input needs a small table.
+                int taps = MaxDivisor(sg);
                 var multipliers = new int[taps + 1];
                 var shifts = new int[taps + 1];
                 for (int n = 1; n <= taps; n++)

@@ -9,6 +9,12 @@ namespace EdgeCnn.Runtime.Ops;
 /// </summary>
 public sealed class SpatialGeometry
 {
+    /// <summary>
+    /// The largest stride, dilation, kernel size, pad, dilated window or padded input extent on one axis (2^26). Kernels
+    /// index with int arithmetic such as o * stride - pad + t * dilation; with every term at most 2^26 no sum of a few of
+    /// them can wrap, so a hostile file cannot steer an index out of range.
+    /// </summary>
+    public const int MaxExtent = 1 << 26;
     private SpatialGeometry(int[] input, int[] kernel, int[] strides, int[] dilations, int[] padBegin, int[] padEnd, int[] output)
     {
         Input = input;
@@ -84,6 +90,9 @@ public sealed class SpatialGeometry
 
             long effectiveKernel = ((long)(kernel[d] - 1) * dilations[d]) + 1;
             long inSize = inputSpatial[d];
+            RequireExtent(ctx, d, ("kernel", kernel[d]), ("stride", strides[d]), ("dilation", dilations[d]), ("dilated window", effectiveKernel),
+                ("begin pad", mode == PadMode.Explicit ? pads[d] : 0), ("end pad", mode == PadMode.Explicit ? pads[r + d] : 0),
+                ("padded input", inSize + effectiveKernel + (mode == PadMode.Explicit ? (long)pads[d] + pads[r + d] : 0)));
             long outSize;
             switch (mode)
             {
@@ -132,6 +141,20 @@ public sealed class SpatialGeometry
         }
 
         return new SpatialGeometry((int[])inputSpatial.Clone(), (int[])kernel.Clone(), strides, dilations, begin, end, output);
+    }
+
+    /// <summary>Rejects any extent above MaxExtent (see there), naming the axis and the quantity.</summary>
+    public static void RequireExtent(NodeContext ctx, int axis, params (string What, long Value)[] extents)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(extents);
+        foreach ((string what, long value) in extents)
+        {
+            if (value > MaxExtent)
+            {
+                throw ctx.Fail($"spatial axis {axis}: {what} {value} exceeds the supported {MaxExtent}");
+            }
+        }
     }
 
     private static int[] Ones(int[]? values, int r, string what, NodeContext ctx)

@@ -147,8 +147,8 @@ public class ArenaPlannerTests
     }
 
     /// <summary>
-    /// Largest sum of live tensor bytes at any step, from the graph alone: a tensor lives from the node producing it (or
-    /// the start, for inputs) to its last reader (or the end, for outputs). In-place and views only lower the true need.
+    /// Largest sum of live tensor bytes at any step, from the graph alone: a tensor lives from the node producing it to its
+    /// last reader (or the end, for outputs); graph inputs live through the whole run. In-place and views only lower the true need.
     /// </summary>
     private static long IndependentMinimum(EdgeCnn.Runtime.Format.EcnnModel m)
     {
@@ -160,7 +160,7 @@ public class ArenaPlannerTests
         foreach (int i in m.Inputs)
         {
             first[i] = -1;
-            last[i] = -1;
+            last[i] = steps; // the caller's input stays intact through Run
         }
 
         for (int k = 0; k < steps; k++)
@@ -175,7 +175,7 @@ public class ArenaPlannerTests
             {
                 if (i >= 0 && !m.Tensors[i].IsConstant)
                 {
-                    last[i] = k;
+                    last[i] = Math.Max(last[i], k);
                 }
             }
         }

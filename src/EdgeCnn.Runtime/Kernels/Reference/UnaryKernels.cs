@@ -1,14 +1,15 @@
 namespace EdgeCnn.Runtime.Kernels.Reference;
 
-/// <summary>Reference element-wise unary kernels: a plain loop (fp32) and a 256-entry table lookup (int8).</summary>
+/// <summary>Reference element-wise unary kernels: a plain loop over a function struct (fp32), a 256-entry table lookup (int8).</summary>
 public static class UnaryKernels
 {
-    public static void Float32(ReadOnlySpan<float> input, Span<float> output, Func<float, float> f)
+    /// <summary>output[i] = f(input[i]). In place is fine: each element is read before it is written.</summary>
+    public static void Float32<TFunction>(ReadOnlySpan<float> input, Span<float> output, TFunction f)
+        where TFunction : struct, IUnaryFunction
     {
-        ArgumentNullException.ThrowIfNull(f);
         for (int i = 0; i < input.Length; i++)
         {
-            output[i] = f(input[i]);
+            output[i] = f.Invoke(input[i]);
         }
     }
 
