@@ -34,6 +34,12 @@ internal sealed class ResizeOperator : Operator
             throw ctx.Fail($"resize supports rank up to {ResizeKernels.MaxRank}");
         }
 
+        for (int d = 0; d < r; d++)
+        {
+            // Plan builds per-axis index tables whose lengths add up over the axes: bounded, they cannot overflow.
+            SpatialGeometry.RequireExtent(ctx, d, ("output size", sizes[d]));
+        }
+
         float[]? scales = ctx.Floats(AttributeKey.Scales, null);
         if (scales is not null)
         {
