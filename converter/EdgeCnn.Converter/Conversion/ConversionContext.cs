@@ -29,7 +29,13 @@ internal sealed class ConversionContext
     public bool IsConst(string? name) => name is not null && _values.TryGetValue(name, out ValueSlot? v) && v.Const is not null;
 
     public ConstTensor Const(OnnxNode node, string name) =>
-        Slot(node, name).Const ?? throw node.Unsupported($"input '{name}' must be a constant (an initializer or computable at conversion time)");
+        Slot(node, name).Const ?? throw new Onnx.OnnxImportException(
+            $"{node.Describe()}: input '{name}' must be a constant (an initializer or computable at conversion time)")
+        {
+            Node = node.Describe(),
+            IsUnsupported = true,
+            ConstantRequired = name,
+        };
 
     public ConstTensor? ConstOrNull(string? name) => name is not null && _values.TryGetValue(name, out ValueSlot? v) ? v.Const : null;
 

@@ -11,6 +11,12 @@ public sealed class ConversionOptions
 {
     /// <summary>Shapes for graph inputs whose dims are symbolic, by input name. A symbolic first (batch) dim defaults to 1.</summary>
     public IReadOnlyDictionary<string, int[]> InputShapes { get; init; } = new Dictionary<string, int[]>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Graph inputs bound to fixed values, which makes them constants of the converted model (e.g. weights that a model
+    /// takes as inputs, as ONNX's node tests do; see OnnxImportException.ConstantRequired).
+    /// </summary>
+    public IReadOnlyDictionary<string, ConstTensor> FixedInputs { get; init; } = new Dictionary<string, ConstTensor>(StringComparer.Ordinal);
 }
 
 /// <summary>The converted model and what the conversion did.</summary>
@@ -50,6 +56,12 @@ public static class OnnxConverter
             if (ctx.Has(input.Name))
             {
                 continue; // an initializer listed as an input (IR < 4 style): a constant
+            }
+
+            if (options.FixedInputs.TryGetValue(input.Name, out ConstTensor? fixedValue))
+            {
+                ctx.SetConst(input.Name, fixedValue);
+                continue;
             }
 
             int[] shape = InputShape(input, options);
