@@ -1,5 +1,6 @@
 using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Converter.Onnx.Proto;
+using EdgeCnn.Converter.Passes;
 using EdgeCnn.Runtime.Format;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Ops;
@@ -17,11 +18,14 @@ public sealed class ConversionOptions
     /// takes as inputs, as ONNX's node tests do; see OnnxImportException.ConstantRequired).
     /// </summary>
     public IReadOnlyDictionary<string, ConstTensor> FixedInputs { get; init; } = new Dictionary<string, ConstTensor>(StringComparer.Ordinal);
+
+    /// <summary>Run the graph passes (batch-norm folding, activation fusion). Off only to compare before and after.</summary>
+    public bool Optimize { get; init; } = true;
 }
 
 /// <summary>The converted model and what the conversion did.</summary>
 public sealed record ConversionResult(byte[] Ecnn, int OnnxNodes, int RuntimeNodes, int FoldedNodes, int LayoutTransposes,
-    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames);
+    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames, OptimizationReport Optimizations);
 
 /// <summary>
 /// ONNX to .ecnn: walks the graph in order, folds what is known at conversion time, lowers every other node to runtime
@@ -99,9 +103,12 @@ public static class OnnxConverter
         ctx.Builder.Metadata("producer", $"edgecnn-convert from {(string.IsNullOrEmpty(model.ProducerName) ? "an ONNX model" : model.ProducerName)} (opset {opset})");
         ctx.Builder.Metadata("onnx.inputs", string.Join(',', inputNames));
         ctx.Builder.Metadata("onnx.outputs", string.Join(',', outputNames));
-        byte[] ecnn = ctx.Builder.Build();
+        (ModelDefinition definition, OptimizationReport report) = options.Optimize
+            ? GraphOptimizer.Optimize(ctx.Builder.Definition)
+            : (ctx.Builder.Definition, new OptimizationReport(0, 0));
+        byte[] ecnn = ModelWriter.Write(definition);
         ModelReader.Verify(ecnn); // the runtime's own reader must accept what we wrote
-        return new ConversionResult(ecnn, graph.Node.Count, ctx.Builder.Definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames);
+        return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report);
     }
 
     /// <summary>Converts one node; returns true when it was folded into constants.</summary>

@@ -1,0 +1,143 @@
+using EdgeCnn.Runtime.Graph;
+
+namespace EdgeCnn.Converter.Passes;
+
+/// <summary>What the optimizer did, for the conversion summary.</summary>
+public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused);
+
+/// <summary>
+/// Rewrites the converted runtime graph so it computes the same with fewer nodes: batch norm folded into the weights of
+/// the Conv / ConvTranspose / Dense before it, then element-wise activations fused into those layers as output functions.
+/// Only fp32 layers whose output feeds nothing else are touched.
+/// </summary>
+public static class GraphOptimizer
+{
+    public static (ModelDefinition Model, OptimizationReport Report) Optimize(ModelDefinition model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int folded = FoldBatchNorms(model);
+        int fused = FuseActivations(model);
+        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused));
+    }
+
+    private static bool IsWeighted(NodeDesc n) => n.Op is OpCode.Conv or OpCode.ConvTranspose or OpCode.Dense;
+
+    /// <summary>
+    /// y = a[c] * layer(x) + b[c] with a = scale / sqrt(var + eps), b = bias - a * mean, so the layer's weights for output
+    /// channel c scale by a[c] and its bias becomes a[c] * bias[c] + b[c]. The fold is computed in double.
+    /// </summary>
+    private static int FoldBatchNorms(ModelDefinition m)
+    {
+        int count = 0;
+        for (int k = 0; k < m.Nodes.Count; k++)
+        {
+            NodeDesc bn = m.Nodes[k];
+            if (bn.Op != OpCode.BatchNorm || m.Tensors[bn.Inputs[0]].Type != DataType.Float32)
+            {
+                continue;
+            }
+
+            NodeDesc? layer = GraphRewriter.Producer(m, bn.Inputs[0]);
+            if (layer is null || !IsWeighted(layer) || !GraphRewriter.IsPrivate(m, bn.Inputs[0]) || layer.Find(AttributeKey.Activation) is not null
+                || !m.Tensors[layer.Inputs[1]].IsConstant || (layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 && !m.Tensors[layer.Inputs[2]].IsConstant))
+            {
+                continue;
+            }
+
+            float[] scale = GraphRewriter.Floats(m, bn.Inputs[1]), beta = GraphRewriter.Floats(m, bn.Inputs[2]);
+            float[] mean = GraphRewriter.Floats(m, bn.Inputs[3]), variance = GraphRewriter.Floats(m, bn.Inputs[4]);
+            float eps = bn.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
+            int channels = scale.Length;
+            var a = new double[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                a[c] = scale[c] / Math.Sqrt(variance[c] + (double)eps);
+            }
+
+            TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
+            float[] w = GraphRewriter.Floats(m, layer.Inputs[1]);
+            int outChannels = wDesc.Shape[0]; // Conv/ConvTranspose [O, k.., I/g], Dense [O, K]
+            if (outChannels != channels)
+            {
+                continue;
+            }
+
+            int perChannel = w.Length / outChannels;
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] = (float)(w[i] * a[i / perChannel]);
+            }
+
+            float[] oldBias = layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 ? GraphRewriter.Floats(m, layer.Inputs[2]) : new float[channels];
+            var bias = new float[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                bias[c] = (float)((a[c] * oldBias[c]) + beta[c] - (a[c] * mean[c]));
+            }
+
+            int newW = GraphRewriter.AddConstant(m, wDesc.Name + ".bnfolded", w, wDesc.Shape);
+            int newB = GraphRewriter.AddConstant(m, layer.Name + ".bias.bnfolded", bias, [channels]);
+            int li = m.Nodes.IndexOf(layer);
+            m.Nodes[li] = GraphRewriter.With(layer, inputs: [layer.Inputs[0], newW, newB], outputs: [bn.Outputs[0]]);
+            m.Nodes.RemoveAt(k);
+            k--;
+            count++;
+        }
+
+        return count;
+    }
+
+    private static int FuseActivations(ModelDefinition m)
+    {
+        int count = 0;
+        for (int k = 0; k < m.Nodes.Count; k++)
+        {
+            NodeDesc act = m.Nodes[k];
+            NodeAttribute[]? fused = FusedAttributes(act);
+            if (fused is null || m.Tensors[act.Inputs[0]].Type != DataType.Float32)
+            {
+                continue;
+            }
+
+            NodeDesc? layer = GraphRewriter.Producer(m, act.Inputs[0]);
+            if (layer is null || !IsWeighted(layer) || layer.Find(AttributeKey.Activation) is not null || !GraphRewriter.IsPrivate(m, act.Inputs[0]))
+            {
+                continue;
+            }
+
+            int li = m.Nodes.IndexOf(layer);
+            m.Nodes[li] = GraphRewriter.With(layer, outputs: [act.Outputs[0]], attributes: [.. layer.Attributes, .. fused]);
+            m.Nodes.RemoveAt(k);
+            k--;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The Conv/Dense attributes that express an activation node, or null for ops that do not fuse.</summary>
+    private static NodeAttribute[]? FusedAttributes(NodeDesc act) => act.Op switch
+    {
+        OpCode.Relu => [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.Relu)],
+        OpCode.Clip => ClipAttributes(act),
+        OpCode.LeakyRelu => [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.LeakyRelu),
+            NodeAttribute.Float(AttributeKey.Alpha, act.Find(AttributeKey.Alpha)?.Floats[0] ?? 0.01f)],
+        OpCode.HardSwish => [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.HardSwish)],
+        _ => null,
+    };
+
+    private static NodeAttribute[]? ClipAttributes(NodeDesc act)
+    {
+        float min = act.Find(AttributeKey.Min)?.Floats[0] ?? float.NegativeInfinity;
+        float max = act.Find(AttributeKey.Max)?.Floats[0] ?? float.PositiveInfinity;
+        if (min > max)
+        {
+            return null; // Clip's min > max rule (all outputs = max) is not a fused clamp's
+        }
+
+        return min == 0f && max == 6f
+            ? [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.Relu6)]
+            : [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.Clip), NodeAttribute.Float(AttributeKey.ActivationMin, min),
+               NodeAttribute.Float(AttributeKey.ActivationMax, max)];
+    }
+}
