@@ -51,6 +51,15 @@ public static class OnnxModelFile
         }
 
         // IR version 3+ models must import an opset; older ones implied opset 1.
-        return model.IrVersion < 3 ? 1 : throw new OnnxImportException("the model imports no version of the default ONNX operator set");
+        if (model.IrVersion < 3)
+        {
+            return 1;
+        }
+
+        string others = string.Join(", ", model.OpsetImport.Select(o => $"'{o.Domain}' {o.Version}"));
+        throw others.Length > 0
+            ? new OnnxImportException($"the model imports only the operator sets {others}; EdgeCnn converts the default ONNX domain (ai.onnx)")
+            { IsUnsupported = true }
+            : new OnnxImportException("the model imports no operator set at all (an IR version 3+ model must import one)");
     }
 }
