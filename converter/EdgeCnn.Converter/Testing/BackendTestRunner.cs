@@ -91,6 +91,16 @@ public sealed class BackendTestRunner
         }
 
         c = c with { OpTypes = OpTypes(model) };
+        if (model.Graph.Input.Concat(model.Graph.Output).FirstOrDefault(v => v.Type?.TensorType is null) is { } notTensor)
+        {
+            // its test data is a SequenceProto, MapProto or OptionalProto: not readable as a tensor
+            return c with
+            {
+                Status = BackendTestStatus.Unsupported,
+                Reason = $"graph input or output '{notTensor.Name}' is not a tensor (a sequence, map or optional); EdgeCnn runs tensors only",
+            };
+        }
+
         IReadOnlyList<BackendDataSet> sets;
         try
         {

@@ -94,6 +94,18 @@ public sealed class BackendTestRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_sequence_input_is_unsupported_before_its_data_is_read()
+    {
+        Onnx.Proto.ModelProto model = SingleNode("SequenceAt", 1, [1, 4]);
+        model.Graph.Input[0].Type = new Onnx.Proto.TypeProto(); // a sequence type: no tensor_type in the proto subset
+        string dir = Write(Path.Combine(_dir, "seq"), model, [], [Floats(Values, 1, 4)]);
+        File.WriteAllBytes(Path.Combine(dir, "test_data_set_0", "input_0.pb"), [0x0a, 0x01, 0x78, 0x10, 0x01]); // a SequenceProto
+        BackendCaseResult r = new BackendTestRunner().RunCase(dir);
+        Assert.Equal(BackendTestStatus.Unsupported, r.Status);
+        Assert.Contains("'x0' is not a tensor", r.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_too_new_opset_is_unsupported()
     {
         string dir = Write(Path.Combine(_dir, "opset"), SingleNode("NoSuchOp", 1, [1, 4], opset: 99), [Floats(Values, 1, 4)], [Floats(Values, 1, 4)]);
