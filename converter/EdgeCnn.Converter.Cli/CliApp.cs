@@ -1,103 +1,83 @@
-using System.Globalization;
-using EdgeCnn.Converter.Reports;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using EdgeCnn.Converter.Cli.Commands;
+using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Runtime.Format;
-using EdgeCnn.Runtime.Graph;
-using EdgeCnn.Runtime.Ops;
 
 namespace EdgeCnn.Converter.Cli;
 
 /// <summary>
-/// edgecnn-convert. This first cut has `ops` and `inspect`; ONNX conversion (`convert`, `test`) arrives with the ONNX
-/// importer, and the command-line parsing moves to System.CommandLine then.
+/// edgecnn-convert: converts ONNX models to .ecnn, inspects .ecnn files, lists operators and runs ONNX backend test cases.
+/// Exit codes: 0 success; 1 unsupported model (convert) or a failed case (test); 2 bad usage; 3 unreadable or malformed
+/// input (a missing file, a corrupt .onnx or .ecnn, an I/O error).
 /// </summary>
 internal static class CliApp
 {
-    public const string Usage = """
-        edgecnn-convert: desktop tools for .ecnn models
+    public const int Ok = 0;
+    public const int Unsupported = 1;
+    public const int BadUsage = 2;
+    public const int BadInput = 3;
 
-        usage:
-          edgecnn-convert ops                 list the operators the runtime supports, with their attributes
-          edgecnn-convert inspect MODEL.ecnn  per layer: op, kernel, shapes, parameters, MACs, arena offset and bytes; totals
-          edgecnn-convert --help
-        """;
-
+    /// <summary>Runs the command line with the given writers (the console's in Program, StringWriters in tests).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        try
+        RootCommand root = CreateRoot();
+        ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (parsed.Action is ParseErrorAction)
         {
-            return args switch
+            foreach (System.CommandLine.Parsing.ParseError e in parsed.Errors)
             {
-                ["ops"] => Ops(output),
-                ["inspect", string path] => Inspect(path, output),
-                [] or ["--help"] or ["-h"] or ["help"] => Help(output),
-                _ => BadUsage(args, error),
-            };
-        }
-        catch (EcnnFormatException e)
-        {
-            error.WriteLine($"edgecnn-convert: {e.Message}");
-            return 3;
-        }
-        catch (IOException e)
-        {
-            error.WriteLine($"edgecnn-convert: {e.Message}");
-            return 3;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            error.WriteLine($"edgecnn-convert: {e.Message}");
-            return 3;
-        }
-    }
-
-    private static int Help(TextWriter output)
-    {
-        output.WriteLine(Usage);
-        return 0;
-    }
-
-    private static int BadUsage(string[] args, TextWriter error)
-    {
-        error.WriteLine($"edgecnn-convert: unknown command '{string.Join(' ', args)}'");
-        error.WriteLine(Usage);
-        return 2;
-    }
-
-    private static int Ops(TextWriter output)
-    {
-        output.WriteLine("code  operator             inputs  attributes");
-        foreach (Operator op in OpRegistry.All)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(int)op.Code,4}  {op.Name,-20} {op.MinInputs}..{op.MaxInputs,-4} {string.Join(", ", op.Attributes)}"));
-        }
-
-        return 0;
-    }
-
-    private static int Inspect(string path, TextWriter output)
-    {
-        using InferenceSession session = InferenceSession.Load(path);
-        (IReadOnlyList<LayerSummary> layers, ModelTotals totals) = ModelInspector.Inspect(session);
-        CultureInfo inv = CultureInfo.InvariantCulture;
-        foreach (LayerSummary l in layers)
-        {
-            output.WriteLine(string.Create(inv, $"[{l.Index}] {l.Name}  {l.Op}  kernel {l.Kernel}"));
-            output.WriteLine($"     in   {string.Join(", ", l.Inputs)}");
-            output.WriteLine($"     out  {string.Join(", ", l.Outputs)}");
-            if (l.Attributes.Length > 0)
-            {
-                output.WriteLine($"     attr {l.Attributes}");
+                // "Required command was not provided" only repeats what "Unrecognized command" beside it says better.
+                if (parsed.Errors.Count == 1 || !e.Message.StartsWith("Required command", StringComparison.Ordinal))
+                {
+                    error.WriteLine($"edgecnn-convert: {e.Message}");
+                }
             }
 
-            output.WriteLine(string.Create(inv, $"     params {l.Parameters:N0}  MACs {l.Macs:N0}  arena +{l.ArenaOffset} ({l.ArenaBytes:N0} bytes)"));
+            error.WriteLine("Run 'edgecnn-convert --help' for the commands, or 'edgecnn-convert COMMAND --help' for one command.");
+            return BadUsage;
         }
 
-        output.WriteLine(string.Create(inv,
-            $"total: {layers.Count} layers, {totals.Parameters:N0} params, {totals.Macs:N0} MACs, arena {totals.ArenaBytes:N0} bytes, file {totals.FileBytes:N0} bytes"));
-        return 0;
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OnnxImportException e)
+        {
+            error.WriteLine($"edgecnn-convert: {e.Message}");
+            return e.IsUnsupported ? Unsupported : BadInput;
+        }
+        catch (Exception e) when (e is EcnnFormatException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"edgecnn-convert: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    public static RootCommand CreateRoot()
+    {
+        Command convert = ConvertCommand.Create();
+        Command inspect = InspectCommand.Create();
+        Command ops = OpsCommand.Create();
+        Command test = TestCommand.Create();
+        var root = new RootCommand("edgecnn-convert: converts ONNX models to EdgeCnn's .ecnn format (channels-last, folded " +
+            "constants, verified by the runtime's own reader), inspects .ecnn files, lists the supported operators, and runs " +
+            "ONNX backend test cases through the converter and the runtime. Run 'edgecnn-convert COMMAND --help' for details.")
+        {
+            convert, inspect, ops, test,
+        };
+        HelpExamples.Install(root, new Dictionary<Command, string[]>
+        {
+            [root] = ["edgecnn-convert convert model.onnx -o model.ecnn", "edgecnn-convert inspect model.ecnn",
+                "edgecnn-convert ops", "edgecnn-convert test onnx/backend/test/data/node"],
+            [convert] = ConvertCommand.Examples,
+            [inspect] = InspectCommand.Examples,
+            [ops] = OpsCommand.Examples,
+            [test] = TestCommand.Examples,
+        });
+        return root;
     }
 }

@@ -7,16 +7,17 @@ public sealed class CliAppTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("edgecnn-cli").FullName;
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
+    internal static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var o = new StringWriter();
         var e = new StringWriter();
         int exit = CliApp.Run(args, o, e);
+        Assert.DoesNotContain("\u001b[", o.ToString(), StringComparison.Ordinal); // redirected output is plain text
         return (exit, o.ToString(), e.ToString());
     }
 
     [Fact]
-    public void Ops_lists_every_operator_code()
+    public void Ops_lists_every_runtime_operator_and_the_onnx_table()
     {
         (int exit, string text, _) = Run("ops");
         Assert.Equal(0, exit);
@@ -24,6 +25,11 @@ public sealed class CliAppTests : IDisposable
         {
             Assert.Contains($" {op} ", text, StringComparison.Ordinal);
         }
+
+        Assert.Contains("Runtime operators", text, StringComparison.Ordinal);
+        Assert.Contains("ONNX ops (", text, StringComparison.Ordinal);
+        Assert.Contains("models of opset 7 to 22", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u2502", text, StringComparison.Ordinal); // redirected tables have ASCII borders, not box drawing
     }
 
     [Fact]
@@ -45,7 +51,8 @@ public sealed class CliAppTests : IDisposable
     {
         (int exit, _, string err) = Run("frobnicate");
         Assert.Equal(2, exit);
-        Assert.Contains("unknown command 'frobnicate'", err, StringComparison.Ordinal);
+        Assert.Contains("'frobnicate'", err, StringComparison.Ordinal);
+        Assert.Contains("--help", err, StringComparison.Ordinal);
         string path = Path.Combine(_dir, "bad.ecnn");
         File.WriteAllBytes(path, new byte[100]);
         (exit, _, err) = Run("inspect", path);
@@ -54,6 +61,26 @@ public sealed class CliAppTests : IDisposable
         (exit, _, err) = Run("inspect", Path.Combine(_dir, "missing.ecnn"));
         Assert.Equal(3, exit);
         Assert.Contains("missing.ecnn", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_describes_every_command_with_examples()
+    {
+        (int exit, string text, _) = Run("--help");
+        Assert.Equal(0, exit);
+        foreach (string command in new[] { "convert", "inspect", "ops", "test" })
+        {
+            Assert.Contains($"  {command} ", text, StringComparison.Ordinal);
+            (int e, string sub, _) = Run(command, "--help");
+            Assert.Equal(0, e);
+            Assert.Contains("Description:", sub, StringComparison.Ordinal);
+            Assert.Contains("Examples:", sub, StringComparison.Ordinal);
+            Assert.Contains($"edgecnn-convert {command}", sub, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(text, Run().Out); // no arguments: the same help
+        Assert.Contains("--input-shape <NAME=D0,D1,...>", Run("convert", "--help").Out, StringComparison.Ordinal);
+        Assert.Contains("--rtol", Run("test", "--help").Out, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

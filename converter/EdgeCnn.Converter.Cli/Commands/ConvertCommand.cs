@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using EdgeCnn.Converter.Conversion;
+
+namespace EdgeCnn.Converter.Cli.Commands;
+
+/// <summary>`edgecnn-convert convert MODEL.onnx -o OUT.ecnn [--input-shape NAME=1,3,224,224 ...]`.</summary>
+internal static class ConvertCommand
+{
+    public static readonly string[] Examples =
+    [
+        "edgecnn-convert convert mobilenet.onnx -o mobilenet.ecnn",
+        "edgecnn-convert convert detector.onnx -o detector.ecnn --input-shape images=1,3,320,320",
+    ];
+
+    public static Command Create()
+    {
+        var model = new Argument<string>("model")
+        {
+            Description = "The ONNX model to convert (a self-contained .onnx file, opset 7 to 22).",
+            HelpName = "MODEL.onnx",
+        };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Where to write the converted model (.ecnn, the format the EdgeCnn runtime loads).",
+            HelpName = "OUT.ecnn",
+            Required = true,
+        };
+        var shapes = new Option<string[]>("--input-shape")
+        {
+            Description = "The shape of a graph input whose dims are symbolic, in ONNX (channels-first) order; repeat for " +
+                "several inputs. A symbolic batch dim alone defaults to 1 and needs no option.",
+            HelpName = "NAME=D0,D1,...",
+        };
+        shapes.Validators.Add(r =>
+        {
+            foreach (Token token in r.Tokens)
+            {
+                if (!TryParseShape(token.Value, out _, out _, out string? error))
+                {
+                    r.AddError(error);
+                }
+            }
+        });
+
+        var command = new Command("convert", "Convert an ONNX model to an .ecnn file and print what the conversion did " +
+            "(ONNX nodes, runtime nodes, nodes folded into constants, layout transposes inserted, file size).")
+        {
+            model, output, shapes,
+        };
+        command.SetAction(pr => Run(pr.GetRequiredValue(model), pr.GetRequiredValue(output), pr.GetValue(shapes) ?? [],
+            new CliOutput(pr.InvocationConfiguration.Output)));
+        return command;
+    }
+
+    /// <summary>Parses "NAME=1,3,224,224".</summary>
+    public static bool TryParseShape(string text, out string name, out int[] dims, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        name = "";
+        dims = [];
+        int eq = text.LastIndexOf('=');
+        if (eq <= 0 || eq == text.Length - 1)
+        {
+            error = $"--input-shape '{text}': expected NAME=D0,D1,... (for example images=1,3,224,224)";
+            return false;
+        }
+
+        name = text[..eq];
+        string[] parts = text[(eq + 1)..].Split(',');
+        dims = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]) || dims[i] <= 0)
+            {
+                error = $"--input-shape '{text}': dim '{parts[i]}' is not a positive integer";
+                return false;
+            }
+        }
+
+        error = null;
+        return true;
+    }
+
+    private static int Run(string modelPath, string outputPath, string[] shapeArgs, CliOutput output)
+    {
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (string s in shapeArgs)
+        {
+            _ = TryParseShape(s, out string name, out int[] dims, out _); // validated at parse time
+            shapes[name] = dims;
+        }
+
+        ConversionResult r = OnnxConverter.Convert(modelPath, new ConversionOptions { InputShapes = shapes });
+        File.WriteAllBytes(outputPath, r.Ecnn);
+        output.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
+            $"{r.LayoutTransposes} layout transposes), {r.Ecnn.Length:N0} bytes"), "green");
+        return 0;
+    }
+}
