@@ -115,33 +115,79 @@ public sealed class BackendTestRunner
             return c with { Reason = $"test data: {e.Message}" };
         }
 
-        ConversionResult converted;
-        try
+        // ONNX node tests feed weights as graph inputs; the runtime needs them constant. Bind exactly the inputs the
+        // converter names as required constants, to each data set's values (a model per data set when any are bound).
+        List<string> graphInputs = GraphInputs(model);
+        var bound = new List<int>();
+        Dictionary<string, int[]> shapes = SymbolicInputShapes(model, sets[0]);
+        for (int attempt = 0; ; attempt++)
         {
-            converted = OnnxConverter.Convert(model, new ConversionOptions { InputShapes = SymbolicInputShapes(model, sets[0]) });
+            try
+            {
+                ConversionResult converted = OnnxConverter.Convert(model, ConversionFor(shapes, graphInputs, bound, sets[0]));
+                if (bound.Count == 0)
+                {
+                    using InferenceSession session = InferenceSession.Load(converted.Ecnn);
+                    return RunDataSets(c with { DataSets = sets.Count }, session, converted, sets);
+                }
+
+                return RunBoundDataSets(c with { DataSets = sets.Count }, model, shapes, graphInputs, bound, sets);
+            }
+            catch (OnnxImportException e) when (e.ConstantRequired is { } required && graphInputs.IndexOf(required) is int k && k >= 0
+                && k < sets[0].Inputs.Count && !bound.Contains(k) && attempt < graphInputs.Count)
+            {
+                bound.Add(k);
+            }
+            catch (OnnxImportException e)
+            {
+                return c with { Status = e.IsUnsupported ? BackendTestStatus.Unsupported : BackendTestStatus.Error, Reason = e.Message };
+            }
+            catch (BackendDataException e)
+            {
+                return c with { Status = e.Status, Reason = e.Message };
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return c with { Reason = $"the converter or runtime threw {e.GetType().Name}: {e.Message}" };
+            }
         }
-        catch (OnnxImportException e)
+    }
+
+    /// <summary>Converts and runs once per data set, with the bound inputs fixed to that set's values.</summary>
+    private BackendCaseResult RunBoundDataSets(BackendCaseResult c, ModelProto model, Dictionary<string, int[]> shapes,
+        List<string> graphInputs, List<int> bound, IReadOnlyList<BackendDataSet> sets)
+    {
+        BackendCaseResult result = c with { Status = BackendTestStatus.Passed, MaxAbsError = 0 };
+        foreach (BackendDataSet set in sets)
         {
-            return c with { Status = e.IsUnsupported ? BackendTestStatus.Unsupported : BackendTestStatus.Error, Reason = e.Message };
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return c with { Reason = $"the converter threw {e.GetType().Name}: {e.Message}" };
+            ConversionResult converted = OnnxConverter.Convert(model, ConversionFor(shapes, graphInputs, bound, set));
+            var live = new BackendDataSet(set.Number, set.Inputs.Where((_, i) => !bound.Contains(i)).ToList(), set.Outputs);
+            using InferenceSession session = InferenceSession.Load(converted.Ecnn);
+            BackendCaseResult one = RunDataSets(c, session, converted, [live]);
+            if (one.Status != BackendTestStatus.Passed || one.MaxAbsError > result.MaxAbsError)
+            {
+                result = one with { DataSets = sets.Count, MaxAbsError = Math.Max(one.MaxAbsError, result.MaxAbsError) };
+            }
+
+            if (one.Status != BackendTestStatus.Passed)
+            {
+                return result;
+            }
         }
 
-        try
-        {
-            using InferenceSession session = InferenceSession.Load(converted.Ecnn);
-            return RunDataSets(c with { DataSets = sets.Count }, session, converted, sets);
-        }
-        catch (BackendDataException e)
-        {
-            return c with { Status = e.Status, Reason = e.Message };
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return c with { Reason = $"the runtime threw {e.GetType().Name}: {e.Message}" };
-        }
+        return result;
+    }
+
+    private static ConversionOptions ConversionFor(Dictionary<string, int[]> shapes, List<string> graphInputs, List<int> bound, BackendDataSet set) => new()
+    {
+        InputShapes = shapes,
+        FixedInputs = bound.ToDictionary(k => graphInputs[k], k => set.Inputs[k], StringComparer.Ordinal),
+    };
+
+    private static List<string> GraphInputs(ModelProto model)
+    {
+        var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        return model.Graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
     }
 
     private BackendCaseResult RunDataSets(BackendCaseResult c, InferenceSession session, ConversionResult converted,
