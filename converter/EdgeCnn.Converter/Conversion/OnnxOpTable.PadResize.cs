@@ -291,6 +291,16 @@ internal static partial class OnnxOpTable
 
                 sizes[d] = (int)size;
             }
+
+            if (coordinates == ResizeCoordinateMode.AlignCorners)
+            {
+                // With scales, ONNX's align_corners uses the unrounded output length n * scale: c = x (n - 1) / (n * scale - 1),
+                // which is the asymmetric transform with scale (n * scale - 1) / (n - 1). (An axis with n = 1, or an output
+                // length <= 1, only ever maps to coordinate 0.)
+                scales = scales.Select((s, d) => inShape[d] > 1 && inShape[d] * (double)s > 1
+                    ? (float)((inShape[d] * (double)s - 1) / (inShape[d] - 1)) : 1f).ToArray();
+                coordinates = ResizeCoordinateMode.Asymmetric;
+            }
         }
 
         bool channelsLast = ctx.PrefersChannelsLast(input);

@@ -86,10 +86,22 @@ public class PadResizeConversionTests
     public void Resize_linear_from_sizes_and_scales()
     {
         AssertResize(Resize(13, null, [1, 2, 5, 7], String("mode", "linear")), 5, 7, 5 / 3f, 7 / 3f, "half_pixel", "linear", "");
-        AssertResize(Resize(11, [1, 1, 1.5f, 2], null, String("mode", "linear"), String("coordinate_transformation_mode", "align_corners")),
-            4, 6, 1.5f, 2, "align_corners", "linear", "");
+        AssertResize(Resize(11, null, [1, 2, 4, 6], String("mode", "linear"), String("coordinate_transformation_mode", "align_corners")),
+            4, 6, 4 / 3f, 2, "align_corners", "linear", "");
         AssertResize(Resize(13, null, [1, 2, 1, 2], String("mode", "linear"), String("coordinate_transformation_mode", "pytorch_half_pixel")),
             1, 2, 1 / 3f, 2 / 3f, "pytorch_half_pixel", "linear", "");
+    }
+
+    [Fact]
+    public void Resize_align_corners_from_scales_uses_the_unrounded_output_length()
+    {
+        // ONNX's test_resize_downsample_scales_linear_align_corners: x [1, 1, 2, 4] = 1..8, scales 0.6 -> [1, 1, 1, 2];
+        // along W, c = x (4 - 1) / (4 * 0.6 - 1) = 2.142857 for x = 1, so y = 1 + 2.142857.
+        (float[] y, int[] shape) = new OnnxOpTestModel(13).Input("x", 1, 1, 2, 4).Floats("scales", [1, 1, 0.6f, 0.6f], 4)
+            .Node("Resize", ["x", "", "scales"], ["y"], String("mode", "linear"), String("coordinate_transformation_mode", "align_corners"))
+            .Output("y").Run(Ramp(8, 1, 1));
+        Assert.Equal([1, 1, 1, 2], shape);
+        OnnxOpTestModel.AssertClose([1f, 3.142857f], y);
     }
 
     [Fact]
