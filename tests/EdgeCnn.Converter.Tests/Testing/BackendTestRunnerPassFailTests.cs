@@ -5,19 +5,16 @@ using static EdgeCnn.Converter.Tests.Testing.OnnxCaseWriter;
 namespace EdgeCnn.Converter.Tests.Testing;
 
 /// <summary>
-/// The runner end to end on a real op (Relu). Switched off until the Relu converter (OnnxOpTable.Activations) is merged:
-/// to switch on, set <see cref="NeedsRelu"/> to null. Each test also asserts first that Relu is in the op table.
+/// The runner end to end on a real op (Relu). Each test also asserts first that Relu is in the op table.
 /// </summary>
 public sealed class BackendTestRunnerPassFailTests : IDisposable
 {
-    private const string? NeedsRelu = "switch on once the Relu converter is merged: set NeedsRelu to null";
-
     private static readonly float[] Input = [-2, -0.5f, 0, 1.5f, 3, -7];
     private static readonly float[] Relu = [0, 0, 0, 1.5f, 3, 0];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("edgecnn-relu").FullName;
 
-    [Fact(Skip = NeedsRelu)]
+    [Fact]
     public void A_correct_relu_case_passes()
     {
         RequireRelu();
@@ -28,7 +25,7 @@ public sealed class BackendTestRunnerPassFailTests : IDisposable
         Assert.Equal(["Relu"], r.OpTypes);
     }
 
-    [Fact(Skip = NeedsRelu)]
+    [Fact]
     public void A_wrong_expected_output_fails_naming_the_element()
     {
         RequireRelu();
@@ -41,7 +38,7 @@ public sealed class BackendTestRunnerPassFailTests : IDisposable
         Assert.Equal(BackendTestStatus.Passed, new BackendTestRunner(new BackendTestOptions(Rtol: 0.2)).RunCase(dir).Status);
     }
 
-    [Fact(Skip = NeedsRelu)]
+    [Fact]
     public void Relu_cases_are_counted_per_op()
     {
         RequireRelu();
