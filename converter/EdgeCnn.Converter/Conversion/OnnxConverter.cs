@@ -175,8 +175,13 @@ public static class OnnxConverter
 
         if (tensor.ElemType != (int)OnnxDataType.Float)
         {
+            // Integer inputs are usually shapes, axes or sizes: usable when bound to a value (ConversionOptions.FixedInputs).
             throw new OnnxImportException($"graph input '{input.Name}' is {(OnnxDataType)tensor.ElemType}; EdgeCnn takes float inputs " +
-                "(int8 inputs come from quantization)") { IsUnsupported = true };
+                "(int8 inputs come from quantization; an integer shape or axes input can be bound to a value)")
+            {
+                IsUnsupported = true,
+                ConstantRequired = input.Name,
+            };
         }
 
         if (tensor.Shape is null)

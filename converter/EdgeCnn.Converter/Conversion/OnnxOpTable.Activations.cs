@@ -12,6 +12,7 @@ internal static partial class OnnxOpTable
         ops.Add(Unary("Tanh", 1, OpCode.Tanh, _ => []));
         ops.Add(Unary("Softplus", 1, OpCode.Softplus, _ => []));
         ops.Add(Unary("HardSwish", 14, OpCode.HardSwish, _ => []));
+        ops.Add(Unary("Exp", 1, OpCode.Exp, _ => []));
         ops.Add(Unary("LeakyRelu", 1, OpCode.LeakyRelu, n => [NodeAttribute.Float(AttributeKey.Alpha, n.Float("alpha", 0.01f))], "alpha"));
         ops.Add(Unary("Elu", 1, OpCode.Elu, n => [NodeAttribute.Float(AttributeKey.Alpha, n.Float("alpha", 1f))], "alpha"));
         ops.Add(Unary("Selu", 1, OpCode.Selu, n =>

@@ -1,4 +1,5 @@
 using EdgeCnn.Converter.Onnx;
+using EdgeCnn.Runtime.Graph;
 
 namespace EdgeCnn.Converter.Conversion;
 
@@ -15,7 +16,7 @@ internal static partial class OnnxOpTable
         ops.Add(new Entry(new("Gather", 1, MaxOpset, "folded (constant data)"), null, FoldGather));
         ops.Add(new Entry(new("Cast", 1, MaxOpset, "folded (constant input)"), null, FoldCast));
         ops.Add(new Entry(new("ConstantOfShape", 9, MaxOpset, "folded"), null, FoldConstantOfShape));
-        ops.Add(new Entry(new("Slice", 1, MaxOpset, "folded (constant input)"), null, FoldSlice));
+        ops.Add(new Entry(new("Slice", 1, MaxOpset, "Pad with negative pads (a crop; steps of 1), or folded"), ConvertSlice, FoldSlice));
     }
 
     private static ConstTensor[] FoldConstant(ConversionContext ctx, OnnxNode node)
@@ -114,10 +115,39 @@ internal static partial class OnnxOpTable
             : ConstTensor.FromLongs(Enumerable.Repeat(value.Longs![0], count).ToArray(), shape, value.Type)];
     }
 
-    private static ConstTensor[] FoldSlice(ConversionContext ctx, OnnxNode node)
+    /// <summary>A Slice with steps of 1 keeps a box of the input: runtime Pad with negative pads, in ONNX layout.</summary>
+    private static void ConvertSlice(ConversionContext ctx, OnnxNode node)
     {
-        ConstTensor data = ctx.Const(node, node.RequiredInput(0));
-        int r = data.Shape.Length;
+        int[] shape = ctx.OnnxShape(node, node.RequiredInput(0));
+        (long[] starts, long[] ends, long[] axes, long[] steps) = SliceParameters(ctx, node);
+        int r = shape.Length;
+        var pads = new int[2 * r];
+        for (int k = 0; k < axes.Length; k++)
+        {
+            int a = ConstFolding.Axis(node, axes[k], r);
+            if (steps[k] != 1)
+            {
+                throw node.Unsupported($"a step of {steps[k]} on a computed tensor; steps of 1 are supported (steps only fold on constants)");
+            }
+
+            long dim = shape[a];
+            long b = Math.Clamp(starts[k] < 0 ? starts[k] + dim : starts[k], 0, dim);
+            long e = Math.Clamp(ends[k] < 0 ? ends[k] + dim : ends[k], 0, dim);
+            if (e <= b)
+            {
+                throw node.Unsupported($"an empty slice of axis {a}; EdgeCnn tensors have no empty dimensions");
+            }
+
+            pads[a] = (int)-b;
+            pads[r + a] = (int)-(dim - e);
+        }
+
+        var attributes = new[] { NodeAttribute.IntList(AttributeKey.Pads, pads) };
+        ctx.SetOnnx(node.Outputs[0], ctx.Emit(OpCode.Pad, [ctx.Onnx(node, node.RequiredInput(0))], attributes, node.Outputs[0]));
+    }
+
+    private static (long[] Starts, long[] Ends, long[] Axes, long[] Steps) SliceParameters(ConversionContext ctx, OnnxNode node)
+    {
         long[] starts, ends, axes, steps;
         if (node.Opset < 10)
         {
@@ -134,6 +164,19 @@ internal static partial class OnnxOpTable
             steps = node.Input(4) is { } st ? ctx.Const(node, st).AsLongs() : Enumerable.Repeat(1L, starts.Length).ToArray();
         }
 
+        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+        {
+            throw node.Malformed("starts, ends, axes and steps differ in length");
+        }
+
+        return (starts, ends, axes, steps);
+    }
+
+    private static ConstTensor[] FoldSlice(ConversionContext ctx, OnnxNode node)
+    {
+        ConstTensor data = ctx.Const(node, node.RequiredInput(0));
+        int r = data.Shape.Length;
+        (long[] starts, long[] ends, long[] axes, long[] steps) = SliceParameters(ctx, node);
         var begin = new long[r];
         var step = Enumerable.Repeat(1L, r).ToArray();
         long[] outShape = (long[])data.Shape.Clone();

@@ -26,6 +26,7 @@ public enum OpCode : ushort
     HardSigmoid = 39,
     HardSwish = 40,
     Silu = 41,
+    Exp = 42,
     Softmax = 50,
     LogSoftmax = 51,
     Add = 60,

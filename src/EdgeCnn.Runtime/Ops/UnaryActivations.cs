@@ -78,5 +78,6 @@ public static partial class OpRegistry
             c => new HardSigmoidFunction(c.Float(AttributeKey.Alpha, 0.2f), c.Float(AttributeKey.Beta, 0.5f))));
         ops.Add(new UnaryActivation<HardSwishFunction>(OpCode.HardSwish, [], _ => default));
         ops.Add(new UnaryActivation<SiluFunction>(OpCode.Silu, [], _ => default));
+        ops.Add(new UnaryActivation<ExpFunction>(OpCode.Exp, [], _ => default));
     }
 }

@@ -17,7 +17,7 @@ public static class OpSamples
         {
             string d = t.Name();
             foreach (OpCode op in new[] { OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.Elu, OpCode.Selu, OpCode.Sigmoid, OpCode.Tanh,
-                         OpCode.Softplus, OpCode.HardSigmoid, OpCode.HardSwish, OpCode.Silu, OpCode.Dropout })
+                         OpCode.Softplus, OpCode.HardSigmoid, OpCode.HardSwish, OpCode.Silu, OpCode.Exp, OpCode.Dropout })
             {
                 yield return ($"{d} {op}", op, () => Unary(t, op, [1, 4, 4, 3]));
             }

@@ -28,6 +28,7 @@ public class ActivationInt8Tests
         { OpCode.HardSigmoid, 1f / 256, -128 },
         { OpCode.HardSwish, 0.0625f, -20 },
         { OpCode.Silu, 0.0625f, -20 },
+        { OpCode.Exp, 0.25f, -128 },
     };
 
     private static double Real(OpCode op, double x) => op switch
@@ -43,6 +44,7 @@ public class ActivationInt8Tests
         OpCode.HardSigmoid => Math.Clamp((0.2 * x) + 0.5, 0, 1),
         OpCode.HardSwish => x * Math.Clamp((x / 6) + 0.5, 0, 1),
         OpCode.Silu => x / (1 + Math.Exp(-x)),
+        OpCode.Exp => Math.Exp(x),
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 

@@ -71,6 +71,14 @@ public class ActivationTests
     }
 
     [Fact]
+    public void Exp_matches_hand_values_and_overflows_to_infinity()
+    {
+        float[] y = RunUnary(OpCode.Exp, [-1f, 0f, 1f, 2f, 100f]);
+        Tolerance.AllClose([0.36787944f, 1f, 2.7182817f, 7.389056f], y[..4], "exp");
+        Assert.True(float.IsPositiveInfinity(y[4]));
+    }
+
+    [Fact]
     public void HardSigmoid_and_HardSwish_match_hand_values()
     {
         float[] x = [-4f, -3f, -1f, 0f, 1f, 3f, 4f];

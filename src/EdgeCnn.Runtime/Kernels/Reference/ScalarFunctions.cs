@@ -40,4 +40,7 @@ public static class ScalarFunctions
     public static float HardSwish(float x) => x * MathF.Max(0f, MathF.Min(1f, (x / 6f) + 0.5f));
 
     public static float Silu(float x) => x * Sigmoid(x);
+
+    /// <summary>e^x (box decoding in SSD-style detectors); overflows to +inf above ~88.7, as float does.</summary>
+    public static float Exp(float x) => MathF.Exp(x);
 }

@@ -72,6 +72,12 @@ public readonly struct HardSwishFunction : IUnaryFunction
 }
 
 [StructLayout(LayoutKind.Auto)]
+public readonly struct ExpFunction : IUnaryFunction
+{
+    public float Invoke(float x) => ScalarFunctions.Exp(x);
+}
+
+[StructLayout(LayoutKind.Auto)]
 public readonly struct SiluFunction : IUnaryFunction
 {
     public float Invoke(float x) => ScalarFunctions.Silu(x);
