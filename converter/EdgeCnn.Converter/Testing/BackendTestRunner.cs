@@ -247,6 +247,12 @@ public sealed class BackendTestRunner
                 throw new BackendDataException(BackendTestStatus.Unsupported, $"input '{input.Name}' of the converted model is {input.Type.Name()}");
             }
 
+            if (!data.IsFloat)
+            {
+                throw new BackendDataException(BackendTestStatus.Error,
+                    $"test_data_set_{set.Number}/input_{i}.pb is {data.Type}; the model's input '{input.Name}' is float");
+            }
+
             if (!data.Shape.Select(d => (long)d).SequenceEqual(input.Shape.Select(d => (long)d)))
             {
                 throw new BackendDataException(BackendTestStatus.Error,

@@ -85,11 +85,24 @@ public sealed class BackendTestRunnerTests : IDisposable
     }
 
     [Fact]
-    public void Integer_inputs_are_unsupported()
+    public void An_integer_model_input_that_stays_an_input_is_unsupported()
     {
-        string dir = Write(Path.Combine(_dir, "ints"), SingleNode("NoSuchOp", 1, [1, 4]), [Longs([1, 2, 3, 4], 1, 4)], [Floats(Values, 1, 4)]);
+        // Int64 data into Relu: the converter can only take an integer input bound as a constant, and a model whose every
+        // input is bound has nothing left to run on.
+        Onnx.Proto.ModelProto model = SingleNode("Relu", 1, [1, 4]);
+        model.Graph.Input[0] = Value("x0", [1, 4], elemType: 7);
+        string dir = Write(Path.Combine(_dir, "ints"), model, [Longs([1, 2, 3, 4], 1, 4)], [Floats(Values, 1, 4)]);
         BackendCaseResult r = new BackendTestRunner().RunCase(dir);
         Assert.Equal(BackendTestStatus.Unsupported, r.Status);
+        Assert.Contains("no non-constant input", r.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Integer_data_for_a_float_input_is_an_error()
+    {
+        string dir = Write(Path.Combine(_dir, "mismatch"), SingleNode("Relu", 1, [1, 4]), [Longs([1, 2, 3, 4], 1, 4)], [Floats(Values, 1, 4)]);
+        BackendCaseResult r = new BackendTestRunner().RunCase(dir);
+        Assert.Equal(BackendTestStatus.Error, r.Status);
         Assert.Contains("input_0.pb is Int64", r.Reason, StringComparison.Ordinal);
     }
 
