@@ -25,6 +25,7 @@ internal static partial class OnnxOpTable
         ops.Add(new Entry(new OnnxOpSupport("Concat", MinOpset, MaxOpset, "Concat (channels-last when every input is)"),
             ConvertConcat, FoldConcat));
         AddPadResize(ops);
+        ops.Add(SplitEntry());
     }
 
     private static void ConvertIdentity(ConversionContext ctx, OnnxNode node)
