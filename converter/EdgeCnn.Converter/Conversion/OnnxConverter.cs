@@ -105,7 +105,7 @@ public static class OnnxConverter
         ctx.Builder.Metadata("onnx.outputs", string.Join(',', outputNames));
         (ModelDefinition definition, OptimizationReport report) = options.Optimize
             ? GraphOptimizer.Optimize(ctx.Builder.Definition)
-            : (ctx.Builder.Definition, new OptimizationReport(0, 0));
+            : (ctx.Builder.Definition, new OptimizationReport(0, 0, 0));
         byte[] ecnn = ModelWriter.Write(definition);
         ModelReader.Verify(ecnn); // the runtime's own reader must accept what we wrote
         return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report);

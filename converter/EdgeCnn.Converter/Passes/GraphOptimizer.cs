@@ -3,11 +3,12 @@ using EdgeCnn.Runtime.Graph;
 namespace EdgeCnn.Converter.Passes;
 
 /// <summary>What the optimizer did, for the conversion summary.</summary>
-public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused);
+public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused, int PadsFused = 0);
 
 /// <summary>
-/// Rewrites the converted runtime graph so it computes the same with fewer nodes: batch norm folded into the weights of
-/// the Conv / ConvTranspose / Dense before it, then element-wise activations fused into those layers as output functions.
+/// Rewrites the converted runtime graph so it computes the same with fewer nodes: zero padding fused into the Conv after
+/// it, batch norm folded into the weights of the Conv / ConvTranspose / Dense before it, then element-wise activations
+/// fused into those layers as output functions.
 /// Only fp32 layers whose output feeds nothing else are touched.
 /// </summary>
 public static class GraphOptimizer
@@ -15,9 +16,10 @@ public static class GraphOptimizer
     public static (ModelDefinition Model, OptimizationReport Report) Optimize(ModelDefinition model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        int pads = FusePads(model);
         int folded = FoldBatchNorms(model);
         int fused = FuseActivations(model);
-        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused));
+        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads));
     }
 
     private static bool IsWeighted(NodeDesc n) => n.Op is OpCode.Conv or OpCode.ConvTranspose or OpCode.Dense;
@@ -81,6 +83,56 @@ public static class GraphOptimizer
             m.Nodes[li] = GraphRewriter.With(layer, inputs: [layer.Inputs[0], newW, newB], outputs: [bn.Outputs[0]]);
             m.Nodes.RemoveAt(k);
             k--;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// A zero-valued constant Pad on the spatial axes only, feeding an explicitly padded fp32 Conv, is the Conv with larger
+    /// pads: zero taps contribute nothing either way.
+    /// </summary>
+    private static int FusePads(ModelDefinition m)
+    {
+        int count = 0;
+        for (int k = 0; k < m.Nodes.Count; k++)
+        {
+            NodeDesc conv = m.Nodes[k];
+            if (conv.Op != OpCode.Conv || m.Tensors[conv.Inputs[0]].Type != DataType.Float32
+                || (conv.Find(AttributeKey.PadMode)?.Ints[0] ?? (int)PadMode.Explicit) != (int)PadMode.Explicit)
+            {
+                continue;
+            }
+
+            NodeDesc? pad = GraphRewriter.Producer(m, conv.Inputs[0]);
+            if (pad is null || pad.Op != OpCode.Pad || !GraphRewriter.IsPrivate(m, conv.Inputs[0])
+                || (pad.Find(AttributeKey.Mode)?.Ints[0] ?? (int)PadFill.Constant) != (int)PadFill.Constant
+                || (pad.Find(AttributeKey.Value)?.Floats[0] ?? 0f) != 0f)
+            {
+                continue;
+            }
+
+            int rank = m.Tensors[pad.Inputs[0]].Shape.Length, spatial = rank - 2;
+            int[] padPads = pad.Find(AttributeKey.Pads)!.Ints;
+            bool spatialOnly = padPads.All(p => p >= 0) && padPads[0] == 0 && padPads[rank - 1] == 0 && padPads[rank] == 0 && padPads[(2 * rank) - 1] == 0;
+            if (!spatialOnly)
+            {
+                continue;
+            }
+
+            int[] convPads = conv.Find(AttributeKey.Pads)?.Ints ?? new int[2 * spatial];
+            var merged = new int[2 * spatial];
+            for (int d = 0; d < spatial; d++)
+            {
+                merged[d] = convPads[d] + padPads[1 + d];
+                merged[spatial + d] = convPads[spatial + d] + padPads[rank + 1 + d];
+            }
+
+            NodeAttribute[] attributes = [.. conv.Attributes.Where(a => a.Key != AttributeKey.Pads), NodeAttribute.IntList(AttributeKey.Pads, merged)];
+            m.Nodes[k] = GraphRewriter.With(conv, inputs: [pad.Inputs[0], .. conv.Inputs[1..]], attributes: attributes);
+            m.Nodes.Remove(pad);
+            k = -1; // indices shifted; rescan (graphs are small and each fusion removes a node)
             count++;
         }
 

@@ -47,7 +47,7 @@ public class GraphOptimizerTests
                 [NodeAttribute.IntList(AttributeKey.Pads, [1, 1, 1, 1])]);
             b.Output(b.Node(OpCode.Relu, BatchNorm(b, c, 4, 20)));
             return b;
-        }, 75, 1, new OptimizationReport(1, 1));
+        }, 75, 1, new OptimizationReport(1, 1, 0));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class GraphOptimizerTests
             TensorRef d = b.Node(OpCode.Dense, [x, b.Constant("w", Values(5 * 6, 2), [5, 6])]);
             b.Output(b.Node(OpCode.Clip, BatchNorm(b, d, 5, 30), NodeAttribute.Float(AttributeKey.Min, 0f), NodeAttribute.Float(AttributeKey.Max, 6f)));
             return b;
-        }, 12, 1, new OptimizationReport(1, 1));
+        }, 12, 1, new OptimizationReport(1, 1, 0));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class GraphOptimizerTests
             TensorRef r = b.Node(OpCode.Relu, c);
             b.Output(b.Node(OpCode.Add, [r, c])); // c is also read by Add: fusing Relu would change Add's input
             return b;
-        }, 32, 3, new OptimizationReport(0, 0));
+        }, 32, 3, new OptimizationReport(0, 0, 0));
     }
 
     [Fact]
@@ -87,7 +87,36 @@ public class GraphOptimizerTests
             TensorRef d = b.Node(OpCode.Dense, [x, b.Constant("w", Values(9, 4), [3, 3])]);
             b.Output(b.Node(OpCode.Clip, d, NodeAttribute.Float(AttributeKey.Min, 2f), NodeAttribute.Float(AttributeKey.Max, 1f)));
             return b;
-        }, 6, 2, new OptimizationReport(0, 0));
+        }, 6, 2, new OptimizationReport(0, 0, 0));
+    }
+
+    [Fact]
+    public void Zero_padding_on_spatial_axes_fuses_into_the_conv_after_it()
+    {
+        SameOutputs(() =>
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, 4, 5, 2]);
+            TensorRef p = b.Node(OpCode.Pad, x, NodeAttribute.IntList(AttributeKey.Pads, [0, 2, 1, 0, 0, 0, 3, 0]));
+            b.Output(b.Node(OpCode.Conv, [p, b.Constant("w", Values(3 * 3 * 3 * 2, 5), [3, 3, 3, 2])],
+                [NodeAttribute.IntList(AttributeKey.Pads, [1, 0, 0, 1])]));
+            return b;
+        }, 40, 1, new OptimizationReport(0, 0, 1));
+    }
+
+    [Fact]
+    public void Padding_with_a_value_or_on_channels_is_left_alone()
+    {
+        SameOutputs(() =>
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, 3, 3, 2]);
+            TensorRef p = b.Node(OpCode.Pad, x, NodeAttribute.IntList(AttributeKey.Pads, [0, 1, 1, 0, 0, 1, 1, 0]), NodeAttribute.Float(AttributeKey.Value, 1f));
+            TensorRef c = b.Node(OpCode.Conv, [p, b.Constant("w", Values(2 * 2, 5), [2, 1, 1, 2])]);
+            TensorRef q = b.Node(OpCode.Pad, c, NodeAttribute.IntList(AttributeKey.Pads, [0, 0, 0, 1, 0, 0, 0, 1]));
+            b.Output(b.Node(OpCode.Conv, [q, b.Constant("w2", Values(2 * 4, 6), [2, 1, 1, 4])]));
+            return b;
+        }, 18, 4, new OptimizationReport(0, 0, 0));
     }
 
     [Fact]
