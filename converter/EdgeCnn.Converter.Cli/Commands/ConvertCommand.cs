@@ -45,7 +45,7 @@ internal static class ConvertCommand
         });
 
         var command = new Command("convert", "Convert an ONNX model to an .ecnn file and print what the conversion did " +
-            "(ONNX nodes, runtime nodes, nodes folded into constants, layout transposes inserted, file size).")
+            "(ONNX nodes, runtime nodes, nodes folded into constants, layout transposes inserted, batch norms, activations and pads fused, file size).")
         {
             model, output, shapes,
         };
@@ -95,7 +95,8 @@ internal static class ConvertCommand
         File.WriteAllBytes(outputPath, r.Ecnn);
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
-            $"{r.LayoutTransposes} layout transposes), {r.Ecnn.Length:N0} bytes"), "green");
+            $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, " +
+            $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads), {r.Ecnn.Length:N0} bytes"), "green");
         return 0;
     }
 }
