@@ -43,7 +43,7 @@ internal static class BuiltInModel
         TensorRef logits = b.Node(OpCode.Dense, [flat, dw, db], name: "classifier");
         b.Output(b.Node(OpCode.Softmax, [logits], [NodeAttribute.Int(AttributeKey.Axis, -1)], name: "probabilities"));
         b.Metadata("labels", string.Join(',', SyntheticPatternSource.Labels));
-        b.Metadata("preprocess", "{\"layout\":\"NHWC\",\"channels\":\"grey\",\"mean\":[127.5],\"std\":[127.5]}");
+        b.Metadata("preprocess", "{\"layout\":\"NHWC\",\"channels\":\"grey\",\"scale\":1,\"mean\":[127.5],\"std\":[127.5]}");
         b.Metadata("producer", "EdgeCnn built-in demo model");
         return b.Build();
     }

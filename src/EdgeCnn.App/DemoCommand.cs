@@ -1,20 +1,34 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Vision.Preprocessing;
 using EdgeCnn.Vision.Sources;
 
 namespace EdgeCnn.App;
 
 /// <summary>
-/// The main job on its embedded default: the built-in model on synthetic camera frames. Each frame is preprocessed straight
-/// into the model's input, run, and its prediction checked against the frame's label; latency and allocation are measured
-/// over the frame loop.
+/// The main job on an embedded default: a classifier on labelled frames with no camera attached. Each frame is preprocessed
+/// straight into the model's input as the model's own metadata says, run, and its prediction checked against the frame's
+/// label; latency and allocation are measured over the frame loop.
 /// </summary>
 internal static class DemoCommand
 {
-    public static int Run(int frames, string? saveModelPath, TextWriter output)
+    /// <summary>The built-in pattern classifier on synthetic stripes and checkerboards.</summary>
+    public static int RunSynthetic(int frames, string? saveModelPath, TextWriter output)
     {
         byte[] model = BuiltInModel.Build();
+        var source = new SyntheticPatternSource(BuiltInModel.Size, BuiltInModel.Size, frames, seed: 2026);
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"EdgeCnn demo: built-in pattern classifier on {frames} synthetic {BuiltInModel.Size}x{BuiltInModel.Size} frames (no camera attached, no model given)");
+        return Classify(model, source, frames, title, saveModelPath, output);
+    }
+
+    /// <summary>Runs a classifier model on a labelled source and prints predictions, accuracy, latency and allocations.</summary>
+    public static int Classify(byte[] model, IFrameSource source, int frames, string title, string? saveModelPath, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(output);
         if (saveModelPath is not null)
         {
             File.WriteAllBytes(saveModelPath, model);
@@ -22,22 +36,25 @@ internal static class DemoCommand
 
         using InferenceSession session = InferenceSession.Load(model);
         string[] labels = (session.Model.GetMetadata("labels") ?? string.Empty).Split(',');
-        int size = BuiltInModel.Size;
-        var source = new SyntheticPatternSource(size, size, frames, seed: 2026);
-        var pixels = new byte[size * size];
+        string? preprocessJson = session.Model.GetMetadata("preprocess");
+        PreprocessSpec preprocess = preprocessJson is null ? PreprocessSpec.Identity : PreprocessSpec.Parse(preprocessJson);
+        var pixels = new byte[source.Width * source.Height * source.BytesPerPixel];
+        Span<float> input = session.Input<float>(0);
+        if (input.Length != pixels.Length)
+        {
+            throw new InvalidOperationException($"the model takes {input.Length} input values; the frames have {pixels.Length} pixels");
+        }
+
         var latencyTicks = new long[frames];
         var predicted = new int[frames];
         var truth = new int[frames];
         var confidence = new float[frames];
-        Span<float> input = session.Input<float>(0);
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"EdgeCnn demo: built-in pattern classifier on {frames} synthetic {size}x{size} frames (no camera attached, no model given)"));
+        output.WriteLine(title);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: {model.Length} bytes .ecnn, {session.Model.Nodes.Count} nodes, arena {session.ArenaBytes} bytes"));
 
         // Warm-up: under the JIT the first runs compile and re-tier the kernels; a NativeAOT binary needs none of it.
-        const int warmUpRuns = 50;
+        const int warmUpRuns = 20;
         for (int i = 0; i < warmUpRuns; i++)
         {
             session.Run();
@@ -48,11 +65,7 @@ internal static class DemoCommand
         while (n < frames && source.TryRead(pixels, out FrameInfo info))
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < pixels.Length; i++)
-            {
-                input[i] = (pixels[i] - 127.5f) / 127.5f;
-            }
-
+            preprocess.ApplyGrey(pixels, input);
             session.Run();
             ReadOnlySpan<float> p = session.Output<float>(0);
             int best = 0;
@@ -79,7 +92,7 @@ internal static class DemoCommand
             if (i < 6)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"frame {i}: {labels[predicted[i]]} ({confidence[i]:F3})  truth {labels[truth[i]]}  {(predicted[i] == truth[i] ? "ok" : "WRONG")}"));
+                    $"frame {i}: {Label(labels, predicted[i])} ({confidence[i]:F3})  truth {Label(labels, truth[i])}  {(predicted[i] == truth[i] ? "ok" : "WRONG")}"));
             }
         }
 
@@ -89,6 +102,9 @@ internal static class DemoCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency per frame (preprocess + inference, after {warmUpRuns} warm-up runs): p50 {Ms(0.5):F3} ms, p90 {Ms(0.9):F3} ms, p99 {Ms(0.99):F3} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated in the frame loop: {allocated} bytes"));
-        return n > 0 && correct * 10 >= n * 9 ? 0 : 1;
+        return n > 0 && correct * 10 >= n * 8 ? 0 : 1;
     }
+
+    private static string Label(string[] labels, int index) =>
+        index >= 0 && index < labels.Length && labels[index].Length > 0 ? labels[index] : index.ToString(CultureInfo.InvariantCulture);
 }

@@ -25,7 +25,7 @@ internal static class Program
             switch (command)
             {
                 case "demo" when !rest.Contains("--help"):
-                    return DemoCommand.Run(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out);
+                    return DemoCommand.RunSynthetic(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out);
                 case "inspect" when rest.Length == 1:
                     return InspectCommand.Run(rest[0], Console.Out);
                 default:

@@ -12,6 +12,7 @@ internal static class ConvertCommand
     [
         "edgecnn-convert convert mobilenet.onnx -o mobilenet.ecnn",
         "edgecnn-convert convert detector.onnx -o detector.ecnn --input-shape images=1,3,320,320",
+        "edgecnn-convert convert cnn.onnx -o cnn.ecnn --metadata labels=cat,dog --metadata preprocess={\"scale\":0.00392157}",
     ];
 
     public static Command Create()
@@ -44,13 +45,30 @@ internal static class ConvertCommand
             }
         });
 
+        var metadata = new Option<string[]>("--metadata")
+        {
+            Description = "A KEY=VALUE pair stored in the model for the device: `labels` (comma-separated class names) and " +
+                "`preprocess` (JSON: layout, scale, mean, std) are read by edgecnn-run; repeat for several.",
+            HelpName = "KEY=VALUE",
+        };
+        metadata.Validators.Add(r =>
+        {
+            foreach (Token token in r.Tokens)
+            {
+                if (token.Value.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    r.AddError($"--metadata '{token.Value}': expected KEY=VALUE");
+                }
+            }
+        });
+
         var command = new Command("convert", "Convert an ONNX model to an .ecnn file and print what the conversion did " +
             "(ONNX nodes, runtime nodes, nodes folded into constants, layout transposes inserted, batch norms, activations and pads fused, file size).")
         {
-            model, output, shapes,
+            model, output, shapes, metadata,
         };
         command.SetAction(pr => Run(pr.GetRequiredValue(model), pr.GetRequiredValue(output), pr.GetValue(shapes) ?? [],
-            new CliOutput(pr.InvocationConfiguration.Output)));
+            pr.GetValue(metadata) ?? [], new CliOutput(pr.InvocationConfiguration.Output)));
         return command;
     }
 
@@ -82,7 +100,7 @@ internal static class ConvertCommand
         return true;
     }
 
-    private static int Run(string modelPath, string outputPath, string[] shapeArgs, CliOutput output)
+    private static int Run(string modelPath, string outputPath, string[] shapeArgs, string[] metadataArgs, CliOutput output)
     {
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (string s in shapeArgs)
@@ -91,7 +109,9 @@ internal static class ConvertCommand
             shapes[name] = dims;
         }
 
-        ConversionResult r = OnnxConverter.Convert(modelPath, new ConversionOptions { InputShapes = shapes });
+        var metadata = metadataArgs.Select(m => new KeyValuePair<string, string>(m[..m.IndexOf('=', StringComparison.Ordinal)],
+            m[(m.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToList();
+        ConversionResult r = OnnxConverter.Convert(modelPath, new ConversionOptions { InputShapes = shapes, Metadata = metadata });
         File.WriteAllBytes(outputPath, r.Ecnn);
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +

@@ -19,6 +19,9 @@ public sealed class ConversionOptions
     /// </summary>
     public IReadOnlyDictionary<string, ConstTensor> FixedInputs { get; init; } = new Dictionary<string, ConstTensor>(StringComparer.Ordinal);
 
+    /// <summary>Key/value pairs stored in the model for the device (labels, preprocessing), after the converter's own.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Metadata { get; init; } = [];
+
     /// <summary>Run the graph passes (batch-norm folding, activation fusion). Off only to compare before and after.</summary>
     public bool Optimize { get; init; } = true;
 }
@@ -103,6 +106,11 @@ public static class OnnxConverter
         ctx.Builder.Metadata("producer", $"edgecnn-convert from {(string.IsNullOrEmpty(model.ProducerName) ? "an ONNX model" : model.ProducerName)} (opset {opset})");
         ctx.Builder.Metadata("onnx.inputs", string.Join(',', inputNames));
         ctx.Builder.Metadata("onnx.outputs", string.Join(',', outputNames));
+        foreach (KeyValuePair<string, string> kv in options.Metadata)
+        {
+            ctx.Builder.Metadata(kv.Key, kv.Value);
+        }
+
         (ModelDefinition definition, OptimizationReport report) = options.Optimize
             ? GraphOptimizer.Optimize(ctx.Builder.Definition)
             : (ctx.Builder.Definition, new OptimizationReport(0, 0, 0));

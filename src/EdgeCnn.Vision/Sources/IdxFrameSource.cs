@@ -17,8 +17,18 @@ public sealed class IdxFrameSource : IFrameSource
     private int _next;
 
     public IdxFrameSource(string imagesPath, string? labelsPath = null, int maxFrames = int.MaxValue)
+        : this(ReadAll(imagesPath), labelsPath is null ? null : ReadAll(labelsPath), maxFrames, imagesPath, labelsPath)
     {
-        byte[] images = ReadAll(imagesPath);
+    }
+
+    /// <summary>From IDX bytes already in memory (e.g. embedded resources); gzipped bytes are inflated.</summary>
+    public IdxFrameSource(byte[] images, byte[]? labels, int maxFrames = int.MaxValue)
+        : this(Inflate(images), labels is null ? null : Inflate(labels), maxFrames, "images", "labels")
+    {
+    }
+
+    private IdxFrameSource(byte[] images, byte[]? labels, int maxFrames, string imagesPath, string? labelsPath)
+    {
         if (images.Length < 16 || BinaryPrimitives.ReadInt32BigEndian(images) != ImageMagic)
         {
             throw new InvalidDataException($"{imagesPath}: not an idx3-ubyte image file (magic 0x00000803 expected)");
@@ -34,9 +44,8 @@ public sealed class IdxFrameSource : IFrameSource
 
         _count = Math.Min(count, Math.Max(0, maxFrames));
         _pixels = images;
-        if (labelsPath is not null)
+        if (labels is not null)
         {
-            byte[] labels = ReadAll(labelsPath);
             if (labels.Length < 8 || BinaryPrimitives.ReadInt32BigEndian(labels) != LabelMagic
                 || BinaryPrimitives.ReadInt32BigEndian(labels.AsSpan(4)) != count || labels.Length - 8 != count)
             {
@@ -75,23 +84,20 @@ public sealed class IdxFrameSource : IFrameSource
         return true;
     }
 
-    private static byte[] ReadAll(string path)
+    private static byte[] ReadAll(string path) => Inflate(File.ReadAllBytes(path));
+
+    /// <summary>The bytes, inflated when they start with the gzip magic.</summary>
+    private static byte[] Inflate(byte[] bytes)
     {
-        using FileStream file = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[2];
-        int n = file.Read(head);
-        file.Position = 0;
-        using var buffer = new MemoryStream();
-        if (n == 2 && head[0] == 0x1F && head[1] == 0x8B)
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length < 2 || bytes[0] != 0x1F || bytes[1] != 0x8B)
         {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            gzip.CopyTo(buffer);
-        }
-        else
-        {
-            file.CopyTo(buffer);
+            return bytes;
         }
 
+        using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        gzip.CopyTo(buffer);
         return buffer.ToArray();
     }
 }
