@@ -115,7 +115,7 @@ internal static class ConvertCommand
         File.WriteAllBytes(outputPath, r.Ecnn);
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
-            $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, " +
+            $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, {r.Optimizations.BiasesFolded} bias adds, " +
             $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads), {r.Ecnn.Length:N0} bytes"), "green");
         return 0;
     }

@@ -3,7 +3,7 @@ using EdgeCnn.Runtime.Graph;
 namespace EdgeCnn.Converter.Passes;
 
 /// <summary>What the optimizer did, for the conversion summary.</summary>
-public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused, int PadsFused = 0);
+public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused, int PadsFused = 0, int BiasesFolded = 0);
 
 /// <summary>
 /// Rewrites the converted runtime graph so it computes the same with fewer nodes: zero padding fused into the Conv after
@@ -17,9 +17,10 @@ public static class GraphOptimizer
     {
         ArgumentNullException.ThrowIfNull(model);
         int pads = FusePads(model);
+        int biases = FoldBiasAdds(model);
         int folded = FoldBatchNorms(model);
         int fused = FuseActivations(model);
-        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads));
+        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads, biases));
     }
 
     private static bool IsWeighted(NodeDesc n) => n.Op is OpCode.Conv or OpCode.ConvTranspose or OpCode.Dense;
@@ -133,6 +134,58 @@ public static class GraphOptimizer
             m.Nodes[k] = GraphRewriter.With(conv, inputs: [pad.Inputs[0], .. conv.Inputs[1..]], attributes: attributes);
             m.Nodes.Remove(pad);
             k = -1; // indices shifted; rescan (graphs are small and each fusion removes a node)
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Layer, then Add of a constant that varies only along the output channels (older exporters emit the bias so): the
+    /// constant joins the layer's bias.
+    /// </summary>
+    private static int FoldBiasAdds(ModelDefinition m)
+    {
+        int count = 0;
+        for (int k = 0; k < m.Nodes.Count; k++)
+        {
+            NodeDesc add = m.Nodes[k];
+            if (add.Op != OpCode.Add || m.Tensors[add.Inputs[0]].Type != DataType.Float32)
+            {
+                continue;
+            }
+
+            int layerSide = m.Tensors[add.Inputs[1]].IsConstant ? 0 : m.Tensors[add.Inputs[0]].IsConstant ? 1 : -1;
+            if (layerSide < 0)
+            {
+                continue;
+            }
+
+            int activation = add.Inputs[layerSide], constant = add.Inputs[1 - layerSide];
+            NodeDesc? layer = GraphRewriter.Producer(m, activation);
+            int[] outShape = m.Tensors[activation].Shape, cShape = m.Tensors[constant].Shape;
+            bool perChannel = cShape.Length <= outShape.Length && cShape.Length > 0 && cShape[^1] == outShape[^1]
+                && cShape[..^1].All(d => d == 1);
+            if (layer is null || !IsWeighted(layer) || !perChannel || layer.Find(AttributeKey.Activation) is not null
+                || !GraphRewriter.IsPrivate(m, activation) || !ShapeMath.SameShape(outShape, m.Tensors[add.Outputs[0]].Shape)
+                || (layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 && !m.Tensors[layer.Inputs[2]].IsConstant))
+            {
+                continue;
+            }
+
+            int channels = outShape[^1];
+            float[] extra = GraphRewriter.Floats(m, constant);
+            float[] bias = layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 ? GraphRewriter.Floats(m, layer.Inputs[2]) : new float[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                bias[c] += extra[c];
+            }
+
+            int newB = GraphRewriter.AddConstant(m, layer.Name + ".bias.folded", bias, [channels]);
+            int li = m.Nodes.IndexOf(layer);
+            m.Nodes[li] = GraphRewriter.With(layer, inputs: [layer.Inputs[0], layer.Inputs[1], newB], outputs: [add.Outputs[0]]);
+            m.Nodes.RemoveAt(k);
+            k--;
             count++;
         }
 

@@ -120,6 +120,33 @@ public class GraphOptimizerTests
     }
 
     [Fact]
+    public void A_per_channel_add_after_a_conv_becomes_its_bias_and_the_relu_then_fuses()
+    {
+        SameOutputs(() =>
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, 3, 3, 2]);
+            TensorRef c = b.Node(OpCode.Conv, [x, b.Constant("w", Values(4 * 2, 5), [4, 1, 1, 2]), b.Constant("b0", Values(4, 2), [4])]);
+            TensorRef a = b.Node(OpCode.Add, [b.Constant("bias", Values(4, 9), [1, 1, 1, 4]), c]);
+            b.Output(b.Node(OpCode.Relu, a));
+            return b;
+        }, 18, 1, new OptimizationReport(0, 1, 0, 1));
+    }
+
+    [Fact]
+    public void An_add_that_varies_over_space_is_not_a_bias()
+    {
+        SameOutputs(() =>
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, 3, 3, 2]);
+            TensorRef c = b.Node(OpCode.Conv, [x, b.Constant("w", Values(4 * 2, 5), [4, 1, 1, 2])]);
+            b.Output(b.Node(OpCode.Add, [c, b.Constant("map", Values(3 * 4, 9), [1, 1, 3, 4])]));
+            return b;
+        }, 18, 2, new OptimizationReport(0, 0, 0, 0));
+    }
+
+    [Fact]
     public void Compaction_drops_the_replaced_weights()
     {
         var b = new ModelBuilder();
