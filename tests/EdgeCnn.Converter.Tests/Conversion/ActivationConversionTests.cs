@@ -1,15 +1,15 @@
 using EdgeCnn.Converter.Conversion;
 using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Runtime.Graph;
-using static EdgeCnn.Converter.Tests.Conversion.OnnxTestGraph;
+using static EdgeCnn.Converter.Tests.Conversion.OnnxOpTestModel;
 
 namespace EdgeCnn.Converter.Tests.Conversion;
 
 public class ActivationConversionTests
 {
-    private static float[] Convert(OnnxTestGraph g, float[] x)
+    private static float[] Convert(OnnxOpTestModel g, float[] x)
     {
-        using InferenceSession s = InferenceSession.Load(OnnxConverter.Convert(g.Model()).Ecnn);
+        using InferenceSession s = InferenceSession.Load(OnnxConverter.Convert(g.Build()).Ecnn);
         x.CopyTo(s.Input<float>(0));
         s.Run();
         return s.Output<float>(0).ToArray();
@@ -20,24 +20,24 @@ public class ActivationConversionTests
     [Fact]
     public void Clip_takes_attributes_before_opset_11_and_inputs_from_11()
     {
-        var old = new OnnxTestGraph(7).Input("x", 5).Output("y").Node("Clip", ["x"], ["y"], Float("min", 0f), Float("max", 6f));
+        var old = new OnnxOpTestModel(7).Input("x", 5).Output("y").Node("Clip", ["x"], ["y"], Float("min", 0f), Float("max", 6f));
         Assert.Equal([0f, 0f, 0f, 0.5f, 6f], Convert(old, s_x));
-        var current = new OnnxTestGraph(13).Input("x", 5).Output("y")
-            .Initializer("lo", [-1f]).Initializer("hi", [1f])
+        var current = new OnnxOpTestModel(13).Input("x", 5).Output("y")
+            .Floats("lo", [-1f]).Floats("hi", [1f])
             .Node("Clip", ["x", "lo", "hi"], ["y"]);
         Assert.Equal([-1f, -0.5f, 0f, 0.5f, 1f], Convert(current, s_x));
-        var maxOnly = new OnnxTestGraph(13).Input("x", 5).Output("y").Initializer("hi", [0.25f]).Node("Clip", ["x", "", "hi"], ["y"]);
+        var maxOnly = new OnnxOpTestModel(13).Input("x", 5).Output("y").Floats("hi", [0.25f]).Node("Clip", ["x", "", "hi"], ["y"]);
         Assert.Equal([-3f, -0.5f, 0f, 0.25f, 0.25f], Convert(maxOnly, s_x));
     }
 
     [Fact]
     public void Attribute_defaults_follow_the_onnx_spec()
     {
-        float[] y = Convert(new OnnxTestGraph().Input("x", 5).Output("y").Node("LeakyRelu", ["x"], ["y"]), s_x);
+        float[] y = Convert(new OnnxOpTestModel(13).Input("x", 5).Output("y").Node("LeakyRelu", ["x"], ["y"]), s_x);
         Assert.Equal([-0.03f, -0.005f, 0f, 0.5f, 8f], y);
-        y = Convert(new OnnxTestGraph().Input("x", 5).Output("y").Node("HardSigmoid", ["x"], ["y"]), s_x);
+        y = Convert(new OnnxOpTestModel(13).Input("x", 5).Output("y").Node("HardSigmoid", ["x"], ["y"]), s_x);
         Assert.Equal([0f, 0.4f, 0.5f, 0.6f, 1f], y, (a, b) => Math.Abs(a - b) < 1e-6f);
-        y = Convert(new OnnxTestGraph().Input("x", 5).Output("y").Node("Elu", ["x"], ["y"], Float("alpha", 2f)), s_x);
+        y = Convert(new OnnxOpTestModel(13).Input("x", 5).Output("y").Node("Elu", ["x"], ["y"], Float("alpha", 2f)), s_x);
         Assert.Equal(2 * (MathF.Exp(-3f) - 1), y[0], 5);
     }
 
@@ -45,10 +45,10 @@ public class ActivationConversionTests
     public void PRelu_with_a_per_channel_slope_after_a_conv_is_computed_channels_last()
     {
         float[] x = NaiveNchw.Values(2 * 3 * 3, 2);
-        var g = new OnnxTestGraph().Input("x", 1, 2, 3, 3).Output("y")
-            .Initializer("w", [1f, 0f, 0f, 1f], 2, 2, 1, 1).Initializer("slope", [0.1f, 0.5f], 2, 1, 1)
+        var g = new OnnxOpTestModel(13).Input("x", 1, 2, 3, 3).Output("y")
+            .Floats("w", [1f, 0f, 0f, 1f], 2, 2, 1, 1).Floats("slope", [0.1f, 0.5f], 2, 1, 1)
             .Node("Conv", ["x", "w"], ["c"]).Node("PRelu", ["c", "slope"], ["y"]);
-        ConversionResult r = OnnxConverter.Convert(g.Model());
+        ConversionResult r = OnnxConverter.Convert(g.Build());
         float[] y = Convert(g, x);
         for (int i = 0; i < x.Length; i++)
         {
@@ -63,14 +63,14 @@ public class ActivationConversionTests
     public void Shape_arithmetic_is_folded_at_conversion_time()
     {
         // y = x + float(shape(x)[1]) : Shape -> Gather -> Cast fold to the constant 3.
-        var g = new OnnxTestGraph().Input("x", 2, 3).Output("y")
-            .Initializer("one", [1f])
+        var g = new OnnxOpTestModel(13).Input("x", 2, 3).Output("y")
+            .Floats("one", [1f])
             .Node("Shape", ["x"], ["s"])
-            .Node("Constant", [], ["idx"], new Onnx.Proto.AttributeProto { Name = "value_int", Type = Onnx.Proto.AttributeProto.Types.AttributeType.Int, I = 1 })
+            .Node("Constant", [], ["idx"], Int("value_int", 1))
             .Node("Gather", ["s", "idx"], ["d"])
             .Node("Cast", ["d"], ["df"], Int("to", 1))
             .Node("Add", ["x", "df"], ["y"]);
-        ConversionResult r = OnnxConverter.Convert(g.Model());
+        ConversionResult r = OnnxConverter.Convert(g.Build());
         Assert.Equal(4, r.FoldedNodes);
         Assert.Equal([4f, 5f, 6f, 7f, 8f, 9f], Convert(g, [1f, 2f, 3f, 4f, 5f, 6f]));
     }

@@ -1,6 +1,6 @@
 using EdgeCnn.Converter.Conversion;
 using EdgeCnn.Runtime.Graph;
-using static EdgeCnn.Converter.Tests.Conversion.OnnxTestGraph;
+using static EdgeCnn.Converter.Tests.Conversion.OnnxOpTestModel;
 
 namespace EdgeCnn.Converter.Tests.Conversion;
 
@@ -12,12 +12,12 @@ public class SplitConversionTests
         // x [1, 3, 2, 2] -> identity 1x1 conv -> split channels [1, 2] (opset 13: sizes as an input)
         float[] x = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
         float[] eye = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-        var model = new OnnxTestGraph(13).Input("x", 1, 3, 2, 2).Output("a").Output("b")
-            .Initializer("w", eye, 3, 3, 1, 1)
+        var model = new OnnxOpTestModel(13).Input("x", 1, 3, 2, 2).Output("a").Output("b")
+            .Floats("w", eye, 3, 3, 1, 1)
             .Node("Conv", ["x", "w"], ["c"])
             .Node("Split", ["c", "sizes"], ["a", "b"], Int("axis", 1))
-            .Model();
-        var sizes = new Onnx.Proto.TensorProto { Name = "sizes", DataType = 7 };
+            .Build();
+        var sizes = new EdgeCnn.Converter.Onnx.Proto.TensorProto { Name = "sizes", DataType = 7 };
         sizes.Dims.Add(2);
         sizes.Int64Data.AddRange([1, 2]);
         model.Graph.Initializer.Add(sizes);
@@ -33,8 +33,8 @@ public class SplitConversionTests
     [Fact]
     public void Split_into_equal_parts_by_attribute_before_opset_13()
     {
-        var model = new OnnxTestGraph(11).Input("x", 6).Output("a").Output("b").Output("c")
-            .Node("Split", ["x"], ["a", "b", "c"]).Model();
+        var model = new OnnxOpTestModel(11).Input("x", 6).Output("a").Output("b").Output("c")
+            .Node("Split", ["x"], ["a", "b", "c"]).Build();
         using InferenceSession s = InferenceSession.Load(OnnxConverter.Convert(model).Ecnn);
         float[] x = [1, 2, 3, 4, 5, 6];
         x.CopyTo(s.Input<float>(0));

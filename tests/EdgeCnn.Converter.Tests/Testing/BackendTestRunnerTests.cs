@@ -89,7 +89,7 @@ public sealed class BackendTestRunnerTests : IDisposable
     {
         // Int64 data into Relu: the converter can only take an integer input bound as a constant, and a model whose every
         // input is bound has nothing left to run on.
-        Onnx.Proto.ModelProto model = SingleNode("Relu", 1, [1, 4]);
+        EdgeCnn.Converter.Onnx.Proto.ModelProto model = SingleNode("Relu", 1, [1, 4]);
         model.Graph.Input[0] = Value("x0", [1, 4], elemType: 7);
         string dir = Write(Path.Combine(_dir, "ints"), model, [Longs([1, 2, 3, 4], 1, 4)], [Floats(Values, 1, 4)]);
         BackendCaseResult r = new BackendTestRunner().RunCase(dir);
@@ -109,8 +109,8 @@ public sealed class BackendTestRunnerTests : IDisposable
     [Fact]
     public void A_sequence_input_is_unsupported_before_its_data_is_read()
     {
-        Onnx.Proto.ModelProto model = SingleNode("SequenceAt", 1, [1, 4]);
-        model.Graph.Input[0].Type = new Onnx.Proto.TypeProto(); // a sequence type: no tensor_type in the proto subset
+        EdgeCnn.Converter.Onnx.Proto.ModelProto model = SingleNode("SequenceAt", 1, [1, 4]);
+        model.Graph.Input[0].Type = new EdgeCnn.Converter.Onnx.Proto.TypeProto(); // a sequence type: no tensor_type in the proto subset
         string dir = Write(Path.Combine(_dir, "seq"), model, [], [Floats(Values, 1, 4)]);
         File.WriteAllBytes(Path.Combine(dir, "test_data_set_0", "input_0.pb"), [0x0a, 0x01, 0x78, 0x10, 0x01]); // a SequenceProto
         BackendCaseResult r = new BackendTestRunner().RunCase(dir);
