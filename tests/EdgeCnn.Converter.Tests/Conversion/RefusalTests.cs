@@ -33,6 +33,24 @@ public class RefusalTests
     }
 
     [Fact]
+    public void A_cycle_and_an_attribute_of_the_wrong_type_are_malformed_models()
+    {
+        // a -> Relu -> b -> Relu -> a: the first node reads a value no earlier node produced.
+        ModelProto cycle = new OnnxOpTestModel(13).Input("x", 4).Output("b")
+            .Node("Add", ["x", "a"], ["b"]).Node("Relu", ["b"], ["a"]).Build();
+        OnnxImportException e = Assert.Throws<OnnxImportException>(() => OnnxConverter.Convert(cycle));
+        Assert.False(e.IsUnsupported);
+        Assert.Contains("input 'a' is not produced by any earlier node", e.Message, StringComparison.Ordinal);
+
+        var wrongType = new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Ints };
+        wrongType.Ints.Add(1);
+        ModelProto odd = new OnnxOpTestModel(13).Input("x", 4).Output("y").Node("LeakyRelu", ["x"], ["y"], wrongType).Build();
+        e = Assert.Throws<OnnxImportException>(() => OnnxConverter.Convert(odd));
+        Assert.False(e.IsUnsupported);
+        Assert.Contains("attribute 'alpha' is Ints; Float expected", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_models_get_clear_errors()
     {
         byte[] bytes = new OnnxOpTestModel(13).Input("x", 4).Output("y").Node("Relu", ["x"], ["y"]).Build().ToByteArray();
