@@ -1,0 +1,3 @@
+
+BprobabilitiesJ(˜K
+;H{5uù}?P>6x±v9ß¡ý3wA¶;9Sô3SKÕ4çùÅ4

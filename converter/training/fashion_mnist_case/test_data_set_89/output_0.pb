@@ -1,0 +1,2 @@
+
+BprobabilitiesJ(Z,ù<nß8{²>H:Ð²R;¾j‘7Î?¢xÆ7³M7Ÿd7
