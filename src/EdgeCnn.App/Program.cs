@@ -10,7 +10,10 @@ internal static class Program
 
         usage:
           edgecnn-run [demo] [--frames N] [--save-model PATH]
-              run the built-in model on synthetic frames; print predictions, accuracy, latency
+              run the embedded Fashion-MNIST classifier on its bundled test frames (up to 1000, default 100);
+              print predictions, accuracy, latency and allocations
+          edgecnn-run demo --synthetic [--frames N] [--save-model PATH]
+              the same loop with a built-in pattern classifier on synthetic stripes and checkerboards
           edgecnn-run inspect MODEL.ecnn
               verify a model file and print its tensors, nodes, kernels and arena plan
           edgecnn-run --help
@@ -25,7 +28,9 @@ internal static class Program
             switch (command)
             {
                 case "demo" when !rest.Contains("--help"):
-                    return DemoCommand.RunSynthetic(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out);
+                    return rest.Contains("--synthetic")
+                        ? DemoCommand.RunSynthetic(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out)
+                        : EmbeddedDefault.Run(IntOption(rest, "--frames", 100), StringOption(rest, "--save-model"), Console.Out);
                 case "inspect" when rest.Length == 1:
                     return InspectCommand.Run(rest[0], Console.Out);
                 default:
