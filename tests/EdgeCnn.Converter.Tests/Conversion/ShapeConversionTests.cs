@@ -7,6 +7,17 @@ public class ShapeConversionTests
     private static readonly float[] s_x = Ramp(24); // [2, 3, 2, 2] or any 24-element shape
 
     [Fact]
+    public void Dropout_and_identity_between_two_ops_leave_no_runtime_node()
+    {
+        var model = new OnnxOpTestModel(13).Input("x", 2, 3).Node("Relu", ["x"], ["a"]).Node("Dropout", ["a"], ["b"])
+            .Node("Identity", ["b"], ["c"]).Node("Sigmoid", ["c"], ["y"]).Output("y");
+        EdgeCnn.Converter.Conversion.ConversionResult r = model.Convert();
+        Assert.Equal(2, r.RuntimeNodes); // Relu and Sigmoid only
+        (float[] y, _) = model.Run(s_x[..6]);
+        Assert.Equal(s_x[..6].Select(v => 1f / (1f + MathF.Exp(-Math.Max(v, 0f)))).ToArray(), y, (p, q) => Math.Abs(p - q) < 1e-6f);
+    }
+
+    [Fact]
     public void Identity_and_dropout_pass_values_through()
     {
         (float[] y, int[] shape) = new OnnxOpTestModel(13).Input("x", 2, 3, 4).Op("Identity").Output("y").Run(s_x);
