@@ -54,7 +54,7 @@ internal static class DemoCommand
             $"model: {model.Length} bytes .ecnn, {session.Model.Nodes.Count} nodes, arena {session.ArenaBytes} bytes"));
 
         // Warm-up: under the JIT the first runs compile and re-tier the kernels; a NativeAOT binary needs none of it.
-        const int warmUpRuns = 20;
+        int warmUpRuns = System.Runtime.JitInfo.GetCompiledMethodCount() > 0 ? 20 : 0; // 0 methods JIT-compiled: NativeAOT
         for (int i = 0; i < warmUpRuns; i++)
         {
             session.Run();
