@@ -48,7 +48,7 @@ public static class ResizeKernels
         Setup(inShape, outShape, inStride, tableOffset, coord);
         for (int o = 0; o < output.Length; o++)
         {
-            output[o] = Interpolate(input, r, inStride, tableOffset, coord, low, high, weight);
+            output[o] = Interpolate(input, r, inStride, tableOffset, coord, low, high, weight, default(FloatSample));
             Advance(coord, outShape);
         }
     }
@@ -62,34 +62,19 @@ public static class ResizeKernels
         Span<int> tableOffset = stackalloc int[MaxRank];
         Span<int> coord = stackalloc int[MaxRank];
         Setup(inShape, outShape, inStride, tableOffset, coord);
+        var dequantize = new DequantizeSample(inScale, inZeroPoint);
         for (int o = 0; o < output.Length; o++)
         {
-            float acc = 0f;
-            for (int corner = 0; corner < 1 << r; corner++)
-            {
-                float w = 1f;
-                int src = 0;
-                for (int d = 0; d < r; d++)
-                {
-                    int t = tableOffset[d] + coord[d];
-                    bool hi = (corner & (1 << d)) != 0;
-                    w *= hi ? weight[t] : 1f - weight[t];
-                    src += (hi ? high[t] : low[t]) * inStride[d];
-                }
-
-                if (w != 0f)
-                {
-                    acc += w * QuantMath.Dequantize(input[src], inScale, inZeroPoint);
-                }
-            }
-
+            float acc = Interpolate(input, r, inStride, tableOffset, coord, low, high, weight, dequantize);
             output[o] = QuantMath.QuantizeToInt8(acc, outScale, outZeroPoint);
             Advance(coord, outShape);
         }
     }
 
-    private static float Interpolate(ReadOnlySpan<float> input, int r, ReadOnlySpan<int> inStride, ReadOnlySpan<int> tableOffset,
-        ReadOnlySpan<int> coord, ReadOnlySpan<int> low, ReadOnlySpan<int> high, ReadOnlySpan<float> weight)
+    /// <summary>The N-linear sum over the 2^r corners of one output element; the sample struct turns an element into fp32.</summary>
+    private static float Interpolate<T, TSample>(ReadOnlySpan<T> input, int r, ReadOnlySpan<int> inStride, ReadOnlySpan<int> tableOffset,
+        ReadOnlySpan<int> coord, ReadOnlySpan<int> low, ReadOnlySpan<int> high, ReadOnlySpan<float> weight, TSample sample)
+        where TSample : struct, ISample<T>
     {
         float acc = 0f;
         for (int corner = 0; corner < 1 << r; corner++)
@@ -106,7 +91,7 @@ public static class ResizeKernels
 
             if (w != 0f)
             {
-                acc += w * input[src];
+                acc += w * sample.ToFloat(input[src]);
             }
         }
 
@@ -143,5 +128,22 @@ public static class ResizeKernels
 
             coord[d] = 0;
         }
+    }
+
+    private interface ISample<in T>
+    {
+        float ToFloat(T value);
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+    private readonly struct FloatSample : ISample<float>
+    {
+        public float ToFloat(float value) => value;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+    private readonly struct DequantizeSample(float scale, int zeroPoint) : ISample<sbyte>
+    {
+        public float ToFloat(sbyte value) => QuantMath.Dequantize(value, scale, zeroPoint);
     }
 }
