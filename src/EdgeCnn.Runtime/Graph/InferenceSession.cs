@@ -15,6 +15,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private readonly bool _ownsModel;
     private readonly SessionTensor[] _inputs;
     private readonly SessionTensor[] _outputs;
+    private readonly nint[] _pointers;
     private bool _disposed;
 
     public InferenceSession(EcnnModel model, SessionOptions? options = null)
@@ -84,6 +85,7 @@ public sealed unsafe class InferenceSession : IDisposable
             }
 
             Placements = placements;
+            _pointers = pointers;
             _kernels = new Kernel?[nodes.Count];
             for (int k = 0; k < nodes.Count; k++)
             {
@@ -165,6 +167,38 @@ public sealed unsafe class InferenceSession : IDisposable
         {
             kernels[k]?.Run();
         }
+    }
+
+    /// <summary>
+    /// Runs every node in order like <see cref="Run()"/>, telling <paramref name="observer"/> before and after each node
+    /// (views included, though they compute nothing). For profiling per layer and for reading intermediate tensors with
+    /// <see cref="TensorBytes"/> from <see cref="IRunObserver.NodeFinished"/>. Allocation-free when the observer is.
+    /// </summary>
+    public void Run<TObserver>(ref TObserver observer)
+        where TObserver : struct, IRunObserver
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Kernel?[] kernels = _kernels;
+        for (int k = 0; k < kernels.Length; k++)
+        {
+            observer.NodeStarting(k);
+            kernels[k]?.Run();
+            observer.NodeFinished(k);
+        }
+    }
+
+    /// <summary>
+    /// The bytes of any tensor (graph input, output, intermediate or constant) as they are now. An intermediate's bytes hold
+    /// its value from the moment its producing node finishes until a later node reuses its buffer: read it in
+    /// <see cref="IRunObserver.NodeFinished"/> of the producer. Empty for a tensor that has no storage (an unused one).
+    /// </summary>
+    public ReadOnlySpan<byte> TensorBytes(int tensor)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(tensor);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tensor, _pointers.Length);
+        nint p = _pointers[tensor];
+        return p == 0 ? default : new ReadOnlySpan<byte>((void*)p, checked((int)Model.Tensors[tensor].ByteCount));
     }
 
     public void Dispose()
