@@ -38,7 +38,7 @@ internal static class DemoCommand
         string[] labels = (session.Model.GetMetadata("labels") ?? string.Empty).Split(',');
         string? preprocessJson = session.Model.GetMetadata("preprocess");
         PreprocessSpec preprocess = preprocessJson is null ? PreprocessSpec.Identity : PreprocessSpec.Parse(preprocessJson);
-        var pixels = new byte[source.Width * source.Height * source.BytesPerPixel];
+        var pixels = new byte[source.Format.FrameBytes];
         Span<float> input = session.Input<float>(0);
         if (input.Length != pixels.Length)
         {

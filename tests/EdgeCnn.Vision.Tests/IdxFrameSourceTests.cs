@@ -41,7 +41,8 @@ public sealed class IdxFrameSourceTests : IDisposable
         {
             Assert.True(source.TryRead(frame, out FrameInfo info));
             Assert.Equal(Enumerable.Range(10 * k, 6).Select(v => (byte)v), frame);
-            Assert.Equal(new FrameInfo(k, 7 + k), info);
+            Assert.Equal((k, 7 + k, 6), (info.Sequence, info.Label, info.Bytes));
+            Assert.True(info.TimestampNs > 0);
         }
 
         Assert.False(source.TryRead(frame, out _));
@@ -56,6 +57,24 @@ public sealed class IdxFrameSourceTests : IDisposable
         Assert.Equal(-1, info.Label);
         Assert.True(source.TryRead(frame, out _));
         Assert.False(source.TryRead(frame, out _));
+    }
+
+    [Fact]
+    public void Loop_starts_again_at_the_first_image_until_max_frames()
+    {
+        var source = new IdxFrameSource(Write("i", Images(), false), Write("l", Labels(), false), maxFrames: 7, loop: true);
+        var frame = new byte[6];
+        var labels = new List<int>();
+        long last = -1;
+        while (source.TryRead(frame, out FrameInfo info))
+        {
+            labels.Add(info.Label);
+            Assert.Equal(last + 1, info.Sequence);
+            last = info.Sequence;
+            Assert.Equal((byte)(10 * ((int)info.Sequence % 3)), frame[0]);
+        }
+
+        Assert.Equal([7, 8, 9, 7, 8, 9, 7], labels);
     }
 
     [Fact]

@@ -1,23 +1,25 @@
+using EdgeCnn.Vision.Frames;
+
 namespace EdgeCnn.Vision.Sources;
 
 /// <summary>
 /// Something that yields frames: a camera, a folder of images, a dataset, or a synthetic pattern. Frames are written into
-/// the caller's buffer so a source allocates nothing per frame.
+/// the caller's buffer (at least <see cref="FrameFormat.FrameBytes"/> of <see cref="Format"/>) so a source allocates
+/// nothing per frame. A source keeps one format for its life; a camera that reconnects must get the same format back.
 /// </summary>
-public interface IFrameSource
+public interface IFrameSource : IDisposable
 {
-    int Width { get; }
+    FrameFormat Format { get; }
 
-    int Height { get; }
-
-    /// <summary>Bytes per pixel of the frames written (1 for 8-bit grey).</summary>
-    int BytesPerPixel { get; }
-
-    /// <summary>Writes the next frame into <paramref name="pixels"/> (Width * Height * BytesPerPixel bytes).</summary>
-    /// <returns>false when the source is exhausted.</returns>
-    bool TryRead(Span<byte> pixels, out FrameInfo info);
+    /// <summary>Writes the next frame into <paramref name="frame"/>.</summary>
+    /// <returns>false when the source is exhausted (a file source at its end; a camera only when stopped).</returns>
+    bool TryRead(Span<byte> frame, out FrameInfo info);
 }
 
-/// <summary>What came with a frame: its sequence number and, for labelled sources, the true class.</summary>
+/// <summary>
+/// What came with a frame: its sequence number, for labelled sources the true class (-1 otherwise), the capture time in
+/// nanoseconds of CLOCK_MONOTONIC (for a camera, the driver's timestamp; for files, when it was read), and how many bytes
+/// of the buffer it filled (less than <see cref="FrameFormat.FrameBytes"/> only for MJPEG).
+/// </summary>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
-public readonly record struct FrameInfo(long Sequence, int Label);
+public readonly record struct FrameInfo(long Sequence, int Label, long TimestampNs, int Bytes);

@@ -1,3 +1,5 @@
+using EdgeCnn.Vision.Frames;
+
 namespace EdgeCnn.Vision.Sources;
 
 /// <summary>
@@ -22,17 +24,16 @@ public sealed class SyntheticPatternSource : IFrameSource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 4);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 4);
-        Width = width;
-        Height = height;
+        Format = new FrameFormat(PixelFormat.Grey8, width, height);
         _count = count;
         _state = seed | 1;
     }
 
-    public int Width { get; }
+    public FrameFormat Format { get; }
 
-    public int Height { get; }
+    public int Width => Format.Width;
 
-    public int BytesPerPixel => 1;
+    public int Height => Format.Height;
 
     public bool TryRead(Span<byte> pixels, out FrameInfo info)
     {
@@ -67,9 +68,13 @@ public sealed class SyntheticPatternSource : IFrameSource
             }
         }
 
-        info = new FrameInfo(_sequence, label);
+        info = new FrameInfo(_sequence, label, MonotonicClock.NowNs(), Width * Height);
         _sequence++;
         return true;
+    }
+
+    public void Dispose()
+    {
     }
 
     /// <summary>xorshift64*: fast, deterministic across platforms.</summary>
