@@ -14,8 +14,11 @@ internal static class EmbeddedDefault
 
     public static byte[] Model() => Resource("fashion_mnist_cnn.ecnn");
 
-    public static IdxFrameSource Frames(int count) =>
-        new(Resource("fashion_mnist_frames-images-idx3-ubyte.gz"), Resource("fashion_mnist_frames-labels-idx1-ubyte.gz"), count);
+    public static IdxFrameSource Frames(int count) => Frames(count, loop: false, count);
+
+    /// <summary>The bundled frames; with loop, repeated until maxFrames have been read.</summary>
+    public static IdxFrameSource Frames(int count, bool loop, long maxFrames) =>
+        new(Resource("fashion_mnist_frames-images-idx3-ubyte.gz"), Resource("fashion_mnist_frames-labels-idx1-ubyte.gz"), loop ? maxFrames : Math.Min(count, maxFrames), loop);
 
     public static int Run(int frames, string? saveModelPath, TextWriter output)
     {

@@ -16,6 +16,13 @@ internal static class Program
               the same loop with a built-in pattern classifier on synthetic stripes and checkerboards
           edgecnn-run inspect MODEL.ecnn
               verify a model file and print its tensors, nodes, kernels and arena plan
+          edgecnn-run run --config edgecnn.json [--frames N] [--json-lines stdout|none|FILE]
+              the device loop: camera or file frames -> model -> top-k / detections -> GPIO rules, JSON lines,
+              systemd watchdog; a summary (frames, bytes allocated and gen0 collections after warm-up) on stderr
+          edgecnn-run check-config edgecnn.json
+              validate a config and the model it names without opening camera or GPIO
+          edgecnn-run bench --config edgecnn.json [--frames N] [--warmup N] [--cold-starts N]
+              cold start to first result, and per-frame latency split into capture, preprocess, inference, action
           edgecnn-run --help
         """;
 
@@ -33,6 +40,12 @@ internal static class Program
                         : EmbeddedDefault.Run(IntOption(rest, "--frames", 100), StringOption(rest, "--save-model"), Console.Out);
                 case "inspect" when rest.Length == 1:
                     return InspectCommand.Run(rest[0], Console.Out);
+                case "run" when !rest.Contains("--help"):
+                    return RunCommand.Run(RequiredOption(rest, "--config"), LongOption(rest, "--frames"), StringOption(rest, "--json-lines"), Console.Error);
+                case "check-config" when rest.Length == 1:
+                    return CheckConfigCommand.Run(rest[0], Console.Out);
+                case "bench" when rest.Contains("--config"):
+                    return PipelineBenchCommand.Run(RequiredOption(rest, "--config"), IntOption(rest, "--frames", 1000), IntOption(rest, "--warmup", 100, allowZero: true), IntOption(rest, "--cold-starts", 5, allowZero: true), Console.Out);
                 default:
                     Console.Out.WriteLine(Usage);
                     return command is "demo" or "help" || rest.Contains("--help") ? 0 : 2;
@@ -43,6 +56,16 @@ internal static class Program
             Console.Error.WriteLine($"edgecnn-run: {e.Message}");
             Console.Error.WriteLine(Usage);
             return 2;
+        }
+        catch (Device.Config.ConfigException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: config error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is Vision.Capture.CameraException or Device.Gpio.GpioException or InvalidDataException or DllNotFoundException or FormatException)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            return 3;
         }
         catch (Runtime.Format.EcnnFormatException e)
         {
@@ -72,7 +95,9 @@ internal static class Program
         return i + 1 < args.Length ? args[i + 1] : throw new UsageException($"{name} needs a value");
     }
 
-    private static int IntOption(string[] args, string name, int defaultValue)
+    private static string RequiredOption(string[] args, string name) => StringOption(args, name) ?? throw new UsageException($"{name} is required");
+
+    private static int IntOption(string[] args, string name, int defaultValue, bool allowZero = false)
     {
         string? s = StringOption(args, name);
         if (s is null)
@@ -80,7 +105,20 @@ internal static class Program
             return defaultValue;
         }
 
-        return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0
+        return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && (v > 0 || (allowZero && v == 0))
+            ? v
+            : throw new UsageException($"{name} must be a {(allowZero ? "non-negative" : "positive")} whole number, not '{s}'");
+    }
+
+    private static long? LongOption(string[] args, string name)
+    {
+        string? s = StringOption(args, name);
+        if (s is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v > 0
             ? v
             : throw new UsageException($"{name} must be a positive whole number, not '{s}'");
     }

@@ -97,7 +97,10 @@ public static class ConfigLoader
             v.OneOf(p.Resize, "$.preprocess.resize", ["bilinear", "area", "nearest"]);
         }
 
-        v.Require(p.CenterCrop is null || (p.CenterCrop > 0f && p.CenterCrop <= 1f), "$.preprocess.centerCrop", $"{p.CenterCrop} is out of range");
+        if (p.Crop is not null)
+        {
+            v.OneOf(p.Crop, "$.preprocess.crop", ["none", "center"]);
+        }
 
         PostprocessConfig post = config.Postprocess;
         v.OneOf(post.Type, "$.postprocess.type", ["classifier", "ultraface"]);

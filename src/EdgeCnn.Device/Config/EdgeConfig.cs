@@ -68,8 +68,8 @@ public sealed class PreprocessConfig
     /// <summary>"bilinear", "area" or "nearest"; null keeps the model's.</summary>
     public string? Resize { get; set; }
 
-    /// <summary>A centred crop of this fraction of the shorter side (0 &lt; f &lt;= 1); null keeps the model's.</summary>
-    public float? CenterCrop { get; set; }
+    /// <summary>"none" or "center" (the largest centred region with the input's aspect ratio); null keeps the model's.</summary>
+    public string? Crop { get; set; }
 }
 
 public sealed class PostprocessConfig

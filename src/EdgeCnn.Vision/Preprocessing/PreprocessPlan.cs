@@ -19,7 +19,7 @@ public sealed record PreprocessPlan(
     int OutChannels,
     bool Bgr,
     bool Nchw,
-    ResizeMode Resize,
+    ResizeMethod Resize,
     float[] Multiply,
     float[] Add,
     bool Int8 = false,

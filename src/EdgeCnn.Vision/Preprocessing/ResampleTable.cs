@@ -1,18 +1,5 @@
 namespace EdgeCnn.Vision.Preprocessing;
 
-/// <summary>How the crop is resampled to the model's input size.</summary>
-public enum ResizeMode
-{
-    /// <summary>Linear interpolation of the two nearest source pixels (half-pixel centres, edges clamped).</summary>
-    Bilinear,
-
-    /// <summary>Mean over the source area each output pixel covers (box filter with fractional edges): the right choice when shrinking a lot.</summary>
-    Area,
-
-    /// <summary>The source pixel whose centre is nearest (half-pixel centres, ties to the lower index).</summary>
-    Nearest,
-}
-
 /// <summary>
 /// One axis of a separable resampling: for each output index, the first source index, the number of taps and their
 /// weights (summing to 1). Built once at plan time; the fused pass only reads it.
@@ -41,7 +28,7 @@ internal sealed class ResampleTable
     public int Length => Start.Length;
 
     /// <summary>Resamples <paramref name="inLength"/> source pixels to <paramref name="outLength"/>.</summary>
-    public static ResampleTable Create(int inLength, int outLength, ResizeMode mode)
+    public static ResampleTable Create(int inLength, int outLength, ResizeMethod mode)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outLength, 1);
@@ -51,16 +38,15 @@ internal sealed class ResampleTable
         {
             switch (mode)
             {
-                case ResizeMode.Nearest:
+                case ResizeMethod.Nearest:
                 {
-                    // ties (exact .5) go to the lower index: ceil(c - 0.5)
-                    double c = ((o + 0.5) * scale) - 0.5;
-                    int i = Math.Clamp((int)Math.Ceiling(c - 0.5), 0, inLength - 1);
+                    // floor((dst + 0.5) * src / dst), as PreprocessReference defines it
+                    int i = Math.Clamp((int)Math.Floor((o + 0.5) * scale), 0, inLength - 1);
                     taps.Add((i, [1f]));
                     break;
                 }
 
-                case ResizeMode.Area when scale > 1:
+                case ResizeMethod.Area when scale > 1:
                 {
                     double lo = o * scale, hi = (o + 1) * scale;
                     int first = (int)Math.Floor(lo);
