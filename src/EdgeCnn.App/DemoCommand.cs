@@ -14,9 +14,18 @@ namespace EdgeCnn.App;
 internal static class DemoCommand
 {
     /// <summary>The built-in pattern classifier on synthetic stripes and checkerboards.</summary>
-    public static int RunSynthetic(int frames, string? saveModelPath, TextWriter output)
+    public static int RunSynthetic(int frames, string? saveModelPath, string? saveFramesPrefix, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         byte[] model = BuiltInModel.Build();
+        if (saveFramesPrefix is not null)
+        {
+            // the same frames the demo classifies, as an IDX file source (e.g. CI's soak)
+            using var copy = new SyntheticPatternSource(BuiltInModel.Size, BuiltInModel.Size, frames, seed: 2026);
+            int n = IdxWriter.Write(copy, frames, saveFramesPrefix + "-images-idx3-ubyte", saveFramesPrefix + "-labels-idx1-ubyte");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saved {n} frames to {saveFramesPrefix}-images-idx3-ubyte and {saveFramesPrefix}-labels-idx1-ubyte"));
+        }
+
         var source = new SyntheticPatternSource(BuiltInModel.Size, BuiltInModel.Size, frames, seed: 2026);
         string title = string.Create(CultureInfo.InvariantCulture,
             $"EdgeCnn demo: built-in pattern classifier on {frames} synthetic {BuiltInModel.Size}x{BuiltInModel.Size} frames (no camera attached, no model given)");

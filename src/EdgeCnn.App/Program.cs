@@ -12,8 +12,9 @@ internal static class Program
           edgecnn-run [demo] [--frames N] [--save-model PATH]
               run the embedded Fashion-MNIST classifier on its bundled test frames (up to 1000, default 100);
               print predictions, accuracy, latency and allocations
-          edgecnn-run demo --synthetic [--frames N] [--save-model PATH]
+          edgecnn-run demo --synthetic [--frames N] [--save-model PATH] [--save-frames PREFIX]
               the same loop with a built-in pattern classifier on synthetic stripes and checkerboards
+              (--save-frames writes the frames as PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte)
           edgecnn-run inspect MODEL.ecnn
               verify a model file and print its tensors, nodes, kernels and arena plan
           edgecnn-run run --config edgecnn.json [--frames N] [--json-lines stdout|none|FILE]
@@ -36,7 +37,7 @@ internal static class Program
             {
                 case "demo" when !rest.Contains("--help"):
                     return rest.Contains("--synthetic")
-                        ? DemoCommand.RunSynthetic(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), Console.Out)
+                        ? DemoCommand.RunSynthetic(IntOption(rest, "--frames", 300), StringOption(rest, "--save-model"), StringOption(rest, "--save-frames"), Console.Out)
                         : EmbeddedDefault.Run(IntOption(rest, "--frames", 100), StringOption(rest, "--save-model"), Console.Out);
                 case "inspect" when rest.Length == 1:
                     return InspectCommand.Run(rest[0], Console.Out);

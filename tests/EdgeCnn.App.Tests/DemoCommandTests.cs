@@ -9,7 +9,7 @@ public sealed class DemoCommandTests : IDisposable
     {
         var output = new StringWriter();
         string modelPath = Path.Combine(_dir, "demo.ecnn");
-        int exit = DemoCommand.RunSynthetic(150, modelPath, output);
+        int exit = DemoCommand.RunSynthetic(150, modelPath, null, output);
         string text = output.ToString();
         Assert.True(exit == 0, text);
         int correct = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"accuracy: (?<n>\d+)/150", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5)).Groups["n"].Value,
@@ -23,7 +23,7 @@ public sealed class DemoCommandTests : IDisposable
     public void Inspect_prints_the_saved_model_plan()
     {
         string modelPath = Path.Combine(_dir, "demo.ecnn");
-        DemoCommand.RunSynthetic(3, modelPath, TextWriter.Null);
+        DemoCommand.RunSynthetic(3, modelPath, null, TextWriter.Null);
         var output = new StringWriter();
         Assert.Equal(0, InspectCommand.Run(modelPath, output));
         string text = output.ToString();
