@@ -13,8 +13,8 @@ public enum BoxEncoding
 /// <summary>
 /// SSD-style detector output to detections: scores [N, classes] (softmax, class 0 = background) and boxes [N, 4], as
 /// Ultraface (RFB-320 and slim) emits them. Offsets are decoded against priors generated like Ultraface's
-/// <c>generate_priors</c>: for each feature map (input size / stride, rounded up) and each cell, one square prior per min box
-/// size, centred on the cell, all normalized to the input and clamped to [0, 1]. Candidates above the score threshold go
+/// <c>generate_priors</c>: for each feature map (input size / stride, rounded up) and each cell, one prior per min box
+/// size (box / width, box / height), centred on the cell, all normalized to the input and clamped to [0, 1]. Candidates above the score threshold go
 /// through <see cref="Nms"/>. Buffers are sized at construction; <see cref="Decode"/> allocates nothing.
 /// </summary>
 public sealed class SsdDecoder
@@ -58,13 +58,14 @@ public sealed class SsdDecoder
         var priors = new List<float>();
         for (int m = 0; m < strides.Length; m++)
         {
+            // Cell centres are spread over the whole map: (i + 0.5) / mapSize. With 240 / 32 = 7.5 rounded up to 8 cells this
+            // differs from (i + 0.5) * stride / size; the released Ultraface models carry the former (their prior constants).
             int fw = (width + strides[m] - 1) / strides[m], fh = (height + strides[m] - 1) / strides[m];
-            float scaleW = (float)width / strides[m], scaleH = (float)height / strides[m];
             for (int j = 0; j < fh; j++)
             {
                 for (int i = 0; i < fw; i++)
                 {
-                    float cx = (i + 0.5f) / scaleW, cy = (j + 0.5f) / scaleH;
+                    float cx = (i + 0.5f) / fw, cy = (j + 0.5f) / fh;
                     foreach (float box in minBoxes[m])
                     {
                         priors.Add(Math.Clamp(cx, 0f, 1f));
