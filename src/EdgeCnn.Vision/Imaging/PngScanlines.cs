@@ -146,6 +146,13 @@ internal static class PngScanlines
     private static void Emit(PngHeader h, byte[]? palette, ReadOnlySpan<byte> row, byte[] pixels, int y, int x0, int dx, int count, long idatOffset)
     {
         int samples = h.SamplesPerPixel, depth = h.BitDepth, channels = h.OutputChannels;
+        if (depth == 8 && dx == 1 && h.ColourType is 0 or 2)
+        {
+            // The common case (8-bit grey or RGB, not interlaced): the unfiltered row is the output row.
+            row.CopyTo(pixels.AsSpan((int)((long)y * h.Width * channels), count * channels));
+            return;
+        }
+
         int maxSample = (1 << Math.Min(depth, 8)) - 1;
         long rowStart = (long)y * h.Width;
         for (int i = 0; i < count; i++)

@@ -98,21 +98,20 @@ public sealed partial class PreprocessSpec
     /// <exception cref="ArgumentException">The shape is not one of those, or disagrees with the spec's colour or mean/std.</exception>
     public PreprocessTarget Resolve(ReadOnlySpan<int> inputShape)
     {
-        string shape = "[" + string.Join(", ", inputShape.ToArray().Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
         foreach (int d in inputShape)
         {
             if (d <= 0)
             {
-                throw new ArgumentException($"model input shape {shape}: every dimension must be > 0", nameof(inputShape));
+                throw new ArgumentException($"model input shape {ShapeText(inputShape)}: every dimension must be > 0", nameof(inputShape));
             }
         }
 
         ReadOnlySpan<int> chw = inputShape.Length switch
         {
             4 when inputShape[0] == 1 => inputShape[1..],
-            4 => throw new ArgumentException($"model input shape {shape}: batch must be 1", nameof(inputShape)),
+            4 => throw new ArgumentException($"model input shape {ShapeText(inputShape)}: batch must be 1", nameof(inputShape)),
             3 or 2 => inputShape,
-            _ => throw new ArgumentException($"model input shape {shape}: an image input has rank 2, 3 or 4", nameof(inputShape)),
+            _ => throw new ArgumentException($"model input shape {ShapeText(inputShape)}: an image input has rank 2, 3 or 4", nameof(inputShape)),
         };
 
         TensorLayout layout;
@@ -124,29 +123,40 @@ public sealed partial class PreprocessSpec
         else
         {
             layout = Layout ?? (chw[0] is 1 or 3 ? TensorLayout.Nchw : chw[2] is 1 or 3 ? TensorLayout.Nhwc
-                : throw new ArgumentException($"model input shape {shape}: no axis of 1 or 3 channels at either end; set $.layout", nameof(inputShape)));
+                : throw new ArgumentException($"model input shape {ShapeText(inputShape)}: no axis of 1 or 3 channels at either end; set $.layout", nameof(inputShape)));
             (c, h, w) = layout == TensorLayout.Nchw ? (chw[0], chw[1], chw[2]) : (chw[2], chw[0], chw[1]);
         }
 
         if (c is not (1 or 3))
         {
-            throw new ArgumentException($"model input shape {shape} ({layout}): {c} channels; an image input has 1 or 3", nameof(inputShape));
+            throw new ArgumentException($"model input shape {ShapeText(inputShape)} ({layout}): {c} channels; an image input has 1 or 3", nameof(inputShape));
         }
 
         ColorOrder color = Color ?? (c == 1 ? ColorOrder.Grey : ColorOrder.Rgb);
         if ((color == ColorOrder.Grey) != (c == 1))
         {
-            throw new ArgumentException($"preprocess $.color is {Name(color)} but model input shape {shape} ({layout}) has {c} channel(s)", nameof(inputShape));
+            throw new ArgumentException($"preprocess $.color is {Name(color)} but model input shape {ShapeText(inputShape)} ({layout}) has {c} channel(s)", nameof(inputShape));
         }
 
         if (_mean.Length is not 1 && _mean.Length != c || _std.Length is not 1 && _std.Length != c)
         {
             throw new ArgumentException(
-                $"preprocess $.mean has {_mean.Length} and $.std {_std.Length} entries; model input shape {shape} has {c} channel(s): each needs 1 or {c}",
+                $"preprocess $.mean has {_mean.Length} and $.std {_std.Length} entries; model input shape {ShapeText(inputShape)} has {c} channel(s): each needs 1 or {c}",
                 nameof(inputShape));
         }
 
         return new PreprocessTarget(layout, c, h, w, color);
+    }
+
+    private static string ShapeText(ReadOnlySpan<int> shape)
+    {
+        var parts = new string[shape.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return "[" + string.Join(", ", parts) + "]";
     }
 
     /// <summary>
