@@ -2,7 +2,7 @@ namespace EdgeCnn.Vision.Preprocessing;
 
 /// <summary>
 /// One axis of a separable resampling: for each output index, the first source index, the number of taps and their
-/// weights (summing to 1). Built once at plan time; the fused pass only reads it.
+/// weights, exactly as <see cref="ResampleAxis"/> defines them. Built once at plan time; the fused pass only reads it.
 /// </summary>
 internal sealed class ResampleTable
 {
@@ -32,45 +32,30 @@ internal sealed class ResampleTable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outLength, 1);
-        var taps = new List<(int Start, float[] W)>(outLength);
-        double scale = (double)inLength / outLength;
+        // Taps and weights come from ResampleAxis, the functions PreprocessReference uses: the geometry is identical.
+        var axis = new List<(int Start, float[] W)>(outLength);
         for (int o = 0; o < outLength; o++)
         {
-            switch (mode)
+            if (mode == ResizeMethod.Nearest)
             {
-                case ResizeMethod.Nearest:
+                axis.Add((ResampleAxis.Nearest(o, inLength, outLength), [1f]));
+            }
+            else if (mode == ResizeMethod.Area && inLength >= outLength)
+            {
+                (int first, int taps) = ResampleAxis.AreaTaps(o, inLength, outLength);
+                var w = new float[taps];
+                for (int k = 0; k < taps; k++)
                 {
-                    // floor((dst + 0.5) * src / dst), as PreprocessReference defines it
-                    int i = Math.Clamp((int)Math.Floor((o + 0.5) * scale), 0, inLength - 1);
-                    taps.Add((i, [1f]));
-                    break;
+                    w[k] = ResampleAxis.AreaWeight(o, first + k, inLength, outLength);
                 }
 
-                case ResizeMethod.Area when scale > 1:
-                {
-                    double lo = o * scale, hi = (o + 1) * scale;
-                    int first = (int)Math.Floor(lo);
-                    int last = Math.Min(inLength - 1, (int)Math.Ceiling(hi) - 1);
-                    var w = new float[last - first + 1];
-                    for (int i = first; i <= last; i++)
-                    {
-                        w[i - first] = (float)((Math.Min(hi, i + 1) - Math.Max(lo, i)) / scale);
-                    }
-
-                    taps.Add((first, w));
-                    break;
-                }
-
-                default:
-                {
-                    // Bilinear, and Area when enlarging (no area to average over: interpolate like OpenCV's INTER_AREA).
-                    double c = Math.Clamp(((o + 0.5) * scale) - 0.5, 0, inLength - 1);
-                    int i0 = (int)Math.Floor(c);
-                    int i1 = Math.Min(i0 + 1, inLength - 1);
-                    float f = (float)(c - i0);
-                    taps.Add(i1 == i0 || f == 0f ? (i0, [1f]) : (i0, [1f - f, f]));
-                    break;
-                }
+                axis.Add((first, w));
+            }
+            else
+            {
+                // bilinear, and area on an axis that grows
+                (int i0, float w0, float w1) = ResampleAxis.Bilinear(o, inLength, outLength);
+                axis.Add(i0 + 1 < inLength ? (i0, [w0, w1]) : (i0, [w0]));
             }
         }
 
@@ -81,10 +66,10 @@ internal sealed class ResampleTable
         int maxTaps = 1;
         for (int o = 0; o < outLength; o++)
         {
-            start[o] = taps[o].Start;
-            count[o] = taps[o].W.Length;
+            start[o] = axis[o].Start;
+            count[o] = axis[o].W.Length;
             offset[o] = weights.Count;
-            weights.AddRange(taps[o].W);
+            weights.AddRange(axis[o].W);
             maxTaps = Math.Max(maxTaps, count[o]);
         }
 
