@@ -165,7 +165,7 @@ public static class ConfigLoader
         {
             message = "wrong type of value";
         }
-        else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        else if (message.Contains("null values", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
         {
             message = "null is not allowed here";
         }

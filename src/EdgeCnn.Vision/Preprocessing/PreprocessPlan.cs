@@ -27,7 +27,7 @@ public sealed record PreprocessPlan(
     int QuantZeroPoint = 0)
 {
     /// <summary>BT.601 luma weights for a grey model fed colour frames (the weights of ITU-R BT.601 / OpenCV's RGB2GRAY).</summary>
-    public const float LumaR = 0.299f, LumaG = 0.587f, LumaB = 0.114f;
+    public const float LumaR = PreprocessReference.Kr, LumaG = PreprocessReference.Kg, LumaB = PreprocessReference.Kb;
 
     public int OutputElements => OutWidth * OutHeight * OutChannels;
 }
