@@ -1,0 +1,166 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EdgeCnn.App.Pipeline;
+using EdgeCnn.Device.Config;
+using EdgeCnn.Device.Output;
+using EdgeCnn.Device.Systemd;
+using EdgeCnn.Device.Tests.Gpio;
+
+namespace EdgeCnn.App.Tests.Pipeline;
+
+/// <summary>The whole device loop in-process: built-in pattern model on synthetic frames, rules on a fake GPIO chip.</summary>
+public sealed class EdgePipelineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pipeline").FullName;
+
+    private static EdgeConfig Config(long frames, params RuleConfig[] rules)
+    {
+        EdgeConfig c = ConfigLoader.Parse("""{ "model": "builtin:patterns", "source": { "type": "synthetic", "width": 48, "height": 40 }, "systemd": { "notify": false } }""", "test", ".");
+        c.Frames = frames;
+        foreach (RuleConfig r in rules)
+        {
+            c.Rules.Add(r);
+        }
+
+        return c;
+    }
+
+    private static RuleConfig Rule(string label, int line, int debounceMs = 0, int holdMs = 0) =>
+        new() { Label = label, MinScore = 0.5f, Gpio = new GpioLineConfig { Chip = "/dev/gpiochip-fake", Line = line }, DebounceMs = debounceMs, MinHoldMs = holdMs };
+
+    [Fact]
+    public void Frames_are_classified_rules_drive_the_fake_lines_and_every_change_is_a_json_line()
+    {
+        var chip = new FakeGpioChip();
+        var stream = new MemoryStream();
+        int writesWhileRunning;
+        using (var pipeline = new EdgePipeline(Config(30, Rule("checkerboard", 2), Rule("vertical-stripes", 5)), "test", _ => chip, new JsonLinesWriter(stream, ownsStream: false)))
+        {
+            var ticks = default(StageTicks);
+            int correct = 0;
+            while (pipeline.Step(ref ticks))
+            {
+                correct += pipeline.Post.Best == pipeline.LastTruth ? 1 : 0;
+                // no debounce or hold: each line follows its class's score on every frame
+                Assert.Equal(pipeline.Post.Score(2) >= 0.5f, chip.Requested[2].Value);
+                Assert.Equal(pipeline.Post.Score(1) >= 0.5f, chip.Requested[5].Value);
+            }
+
+            Assert.Equal(30, pipeline.Frames);
+            Assert.True(correct >= 27, $"{correct}/30 synthetic frames classified right");
+            Assert.True(ticks.Inference > 0 && ticks.Preprocess > 0);
+            writesWhileRunning = chip.Requested[2].Writes.Count + chip.Requested[5].Writes.Count;
+        }
+
+        Assert.True(chip.Disposed);
+        Assert.All(chip.Requested.Values, l => Assert.True(l.Released && !l.Value, "lines are driven inactive and released at the end"));
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        JsonElement[] json = [.. lines.Select(l => JsonDocument.Parse(l).RootElement)];
+        Assert.Equal("started", json[0].GetProperty("event").GetString());
+        Assert.Equal(30, json.Count(j => j.TryGetProperty("frame", out _)));
+        int lineEvents = json.Count(j => j.TryGetProperty("event", out JsonElement e) && string.Equals(e.GetString(), "line", StringComparison.Ordinal));
+        Assert.Equal(writesWhileRunning, lineEvents); // releases at shutdown write no event
+        Assert.True(writesWhileRunning > 4, "the classes alternate, so the lines toggle");
+        JsonElement frame = json.First(j => j.TryGetProperty("frame", out _));
+        Assert.True(frame.GetProperty("top")[0].GetProperty("score").GetSingle() > 0f);
+        Assert.True(frame.GetProperty("latencyMs").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void A_steady_state_frame_allocates_nothing_with_rules_json_and_top_k()
+    {
+        var chip = new FakeGpioChip();
+        var stream = new MemoryStream(16 << 20);
+        using var pipeline = new EdgePipeline(Config(0, Rule("checkerboard", 2, debounceMs: 10, holdMs: 50)), "test", _ => chip, new JsonLinesWriter(stream, ownsStream: false));
+        var ticks = default(StageTicks);
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.True(pipeline.Step(ref ticks));
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 300; i++)
+        {
+            pipeline.Step(ref ticks);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Ready_is_sent_only_once_a_frame_has_completed()
+    {
+        string socketPath = Path.Combine(_dir, "notify");
+        using var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(socketPath));
+        EdgeConfig config = Config(3);
+        config.Systemd.Notify = true;
+        using (var pipeline = new EdgePipeline(config, "test", output: new JsonLinesWriter(Stream.Null, false), notify: new SdNotify(socketPath)))
+        {
+            Assert.False(server.Poll(50_000, SelectMode.SelectRead), "nothing before the first frame: model loaded is not ready");
+            var ticks = default(StageTicks);
+            Assert.True(pipeline.Step(ref ticks));
+            var buffer = new byte[64];
+            Assert.True(server.Poll(1_000_000, SelectMode.SelectRead));
+            Assert.Equal("READY=1", Encoding.ASCII.GetString(buffer, 0, server.Receive(buffer)));
+        }
+
+        var last = new byte[64];
+        Assert.Equal("STOPPING=1", Encoding.ASCII.GetString(last, 0, server.Receive(last)));
+    }
+
+    [Fact]
+    public void Unknown_rule_label_and_busy_line_are_config_errors_at_their_paths()
+    {
+        var e = Assert.Throws<ConfigException>(() => new EdgePipeline(Config(1, Rule("circles", 1)), "t.json", _ => new FakeGpioChip(), new JsonLinesWriter(Stream.Null, false)));
+        Assert.Equal("$.rules[0].label", e.JsonPath);
+        Assert.Contains("\"horizontal-stripes\", \"vertical-stripes\", \"checkerboard\"", e.Message, StringComparison.Ordinal);
+        var chip = new FakeGpioChip();
+        chip.RequestOutput(4, "someone else", false, false);
+        e = Assert.Throws<ConfigException>(() => new EdgePipeline(Config(1, Rule("checkerboard", 4)), "t.json", _ => chip, new JsonLinesWriter(Stream.Null, false)));
+        Assert.Equal("$.rules[0].gpio.line", e.JsonPath);
+        Assert.Contains("errno 16", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_command_reads_a_config_file_and_reports_zero_allocation_after_warm_up()
+    {
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 },
+              "output": { "jsonLines": "frames.jsonl" }, "frames": 400, "warmupFrames": 100, "systemd": { "notify": false } }
+            """);
+        var log = new StringWriter();
+        Assert.Equal(0, RunCommand.Run(config, frames: null, jsonLines: null, log));
+        Assert.Contains("\"frames\":400,\"warmupFrames\":100,\"allocatedBytesAfterWarmup\":0,\"gen0CollectionsAfterWarmup\":0", log.ToString(), StringComparison.Ordinal);
+        string[] lines = File.ReadAllLines(Path.Combine(_dir, "frames.jsonl"));
+        Assert.Equal(400, lines.Count(l => l.StartsWith("{\"frame\":", StringComparison.Ordinal)));
+        Assert.StartsWith("{\"event\":\"stopped\",\"frames\":400", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_config_prints_what_would_run_and_bench_splits_the_frame_time()
+    {
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "source": { "type": "idx", "loop": true },
+              "rules": [ { "label": "Sneaker", "minScore": 0.8, "gpio": { "chip": "/dev/gpiochip0", "line": 17 }, "minHoldMs": 2000 } ] }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(0, CheckConfigCommand.Run(config, output));
+        Assert.Contains("input Float32 [1,1,28,28], 10 labels", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("rule    Sneaker >= 0.8 -> /dev/gpiochip0 line 17", output.ToString(), StringComparison.Ordinal);
+
+        File.WriteAllText(config, """{ "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 }, "systemd": { "notify": false } }""");
+        output = new StringWriter();
+        Assert.Equal(0, PipelineBenchCommand.Run(config, frames: 50, warmup: 5, coldStarts: 0, output));
+        string report = output.ToString();
+        foreach (string stage in new[] { "capture", "preprocess", "inference", "action", "total" })
+        {
+            Assert.Contains("  " + stage, report, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
