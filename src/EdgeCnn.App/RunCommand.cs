@@ -25,6 +25,7 @@ internal static class RunCommand
             config.Output.JsonLines = jsonLines;
         }
 
+        s_stop = false;
         using var pipeline = new EdgePipeline(config, configPath);
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, pipeline));
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, pipeline));
