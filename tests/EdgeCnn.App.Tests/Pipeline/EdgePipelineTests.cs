@@ -133,7 +133,9 @@ public sealed class EdgePipelineTests : IDisposable
             """);
         var log = new StringWriter();
         Assert.Equal(0, RunCommand.Run(config, frames: null, jsonLines: null, log));
-        Assert.Contains("\"frames\":400,\"warmupFrames\":100,\"allocatedBytesAfterWarmup\":0,\"gen0CollectionsAfterWarmup\":0", log.ToString(), StringComparison.Ordinal);
+        // gen0 collections are counted process-wide, and other test classes run in parallel here: the CI soak asserts them
+        // in a process of its own. Allocated bytes are this thread's.
+        Assert.Contains("\"frames\":400,\"warmupFrames\":100,\"allocatedBytesAfterWarmup\":0,\"gen0CollectionsAfterWarmup\":", log.ToString(), StringComparison.Ordinal);
         string[] lines = File.ReadAllLines(Path.Combine(_dir, "frames.jsonl"));
         Assert.Equal(400, lines.Count(l => l.StartsWith("{\"frame\":", StringComparison.Ordinal)));
         Assert.StartsWith("{\"event\":\"stopped\",\"frames\":400", lines[^1], StringComparison.Ordinal);
