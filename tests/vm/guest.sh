@@ -77,6 +77,9 @@ kill -0 $PID 2>/dev/null; check $? "same process (pid $PID) kept running through
 sleep 1
 [ "$(frames)" -gt "$after" ]; check $? "capture continues after recovery ($(frames) frame lines)"
 
+# Ask for a size the webcam input does not have: S_FMT answers with one it has, and the app uses what the driver chose.
+sed -e 's/"width": 640, "height": 480/"width": 800, "height": 600/' -e 's|/tmp/out.jsonl|/tmp/odd.jsonl|' -e 's/"rules": \[.*\],/"rules": [],/' /tmp/edgecnn.json > /tmp/odd.json
+# (the first app still holds the camera: V4L2 allows one streaming owner, so wait for it to stop below)
 # Stop as systemd would: SIGTERM. The app drives its lines inactive, releases them and prints its summary.
 kill -TERM $PID
 i=0; while kill -0 $PID 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -85,5 +88,10 @@ wait $PID; rc=$?
 v=$(cat "$VALUE" 2>/dev/null)
 [ "$v" = 0 ]; check $? "line 3 low again after shutdown (sim_gpio3/value=$v)"
 echo "SUMMARY $(grep summary /tmp/err.txt)"
+/app/edgecnn-run run --config /tmp/odd.json --frames 5 2> /tmp/odd-err.txt; rc=$?
+started=$(grep '"event":"started"' /tmp/odd.jsonl)
+echo "$started" | grep -q '"format":"YUYV 640x480\|"format":"YUYV 1280x720'; ok=$?
+[ "$rc" = 0 ] && [ "$ok" = 0 ] && [ "$(cat /tmp/odd.jsonl | grep -c '^{"frame"')" = 5 ]
+check $? "800x600 requested, the driver's choice used for 5 frames ($(echo "$started" | grep -o '"format":"[^"]*"'))"
 grep -v '^edgecnn-run: summary' /tmp/err.txt | sed 's/^/GUEST stderr: /' | head -n 5
 finish

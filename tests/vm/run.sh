@@ -96,7 +96,7 @@ build_initramfs() {
   # The AOT binary links the C runtime; the runtime dlopens OpenSSL's libcrypto for the model file's SHA-256 digest.
   local libs; libs=$(ldd "$PUBLISH/edgecnn-run" | grep -o '/[^ ]*')
   for so in libssl.so.3 libcrypto.so.3; do
-    local path; path=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ {print $NF; exit}')
+    local path; path=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ && p == "" {p = $NF} END {print p}')
     [ -n "$path" ] && libs="$libs $path $(ldd "$path" | grep -o '/[^ ]*')"
   done
   for lib in $(echo "$libs" | tr ' ' '\n' | sort -u); do
@@ -141,7 +141,7 @@ tr -d '\r' < "$console" | grep -E '^(PASS|FAIL|GUEST|JSONL|SUMMARY)' || true
 log "VM finished (qemu exit $qrc) after $(echo "$(date +%s.%N) - $t0" | bc) s in total"
 passed=$(tr -d '\r' < "$console" | grep -c '^PASS' || true)
 failed=$(tr -d '\r' < "$console" | grep -c '^FAIL' || true)
-if ! tr -d '\r' < "$console" | grep -q '^GUEST-DONE'; then
+if ! grep -a -q '^GUEST-DONE' "$console"; then
   echo "FAIL the VM did not finish the test (qemu exit $qrc; timeout ${TIMEOUT_S} s); console tail:"
   tail -n 30 "$console" | sed 's/^/  /'
   failed=$((failed + 1))
