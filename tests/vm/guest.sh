@@ -13,10 +13,11 @@ uptime_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 frames() { cat /tmp/out.jsonl 2>/dev/null | grep -c '^{"frame"'; }
 finish() { echo "GUEST-DONE"; poweroff -f; }
 
-# vivid: one capture node with one webcam input (640x480 up to 25 fps); deterministic colour-bar frames.
+# vivid: one capture node with one webcam input (640x480 up to 25 fps); deterministic colour-bar frames; its error
+# injection controls on (no_error_inj=0) for the drop-and-requeue checks.
 while read -r ko; do
   case "$ko" in
-    */vivid.ko) insmod "$ko" n_devs=1 node_types=0x1 num_inputs=1 input_types=0x0 no_error_inj=1 ;;
+    */vivid.ko) insmod "$ko" n_devs=1 node_types=0x1 num_inputs=1 input_types=0x0 no_error_inj=0 ;;
     *) insmod "$ko" ;;
   esac || echo "GUEST insmod $ko failed"
 done < /etc/modules
@@ -80,6 +81,20 @@ sleep 1
 # Ask for a size the webcam input does not have: S_FMT answers with one it has, and the app uses what the driver chose.
 sed -e 's/"width": 640, "height": 480/"width": 800, "height": 600/' -e 's|/tmp/out.jsonl|/tmp/odd.jsonl|' -e 's/"rules": \[.*\],/"rules": [],/' /tmp/edgecnn.json > /tmp/odd.json
 # (the first app still holds the camera: V4L2 allows one streaming owner, so wait for it to stop below)
+# Driver errors: three buffers flagged V4L2_BUF_FLAG_ERROR are dropped and requeued; then a fatal streaming error (vb2's
+# error state: every DQBUF fails with EIO) makes the app restart the stream through its reconnect path.
+before=$(frames)
+for i in 1 2 3; do /app/vivid-inject /dev/video0 "Inject V4L2_BUF_FLAG_ERROR"; sleep 0.3; done
+sleep 0.5
+[ "$(frames)" -gt "$before" ]; check $? "frames keep flowing while buffers are flagged with errors ($before -> $(frames) frame lines)"
+reconnected=$(cat /tmp/out.jsonl | grep -c '"event":"camera-reconnected"')
+/app/vivid-inject /dev/video0 "Inject Fatal Streaming Error"
+at=$(uptime_ms)
+while [ "$(cat /tmp/out.jsonl | grep -c '"event":"camera-reconnected"')" -le "$reconnected" ] && [ $(( $(uptime_ms) - at )) -lt 10000 ]; do sleep 0.05; done
+grep -q '"event":"camera-lost".*"errno":5' /tmp/out.jsonl; check $? "a fatal streaming error is seen as EIO ($(grep '"errno":5' /tmp/out.jsonl | head -n 1))"
+n=$(frames); sleep 1
+[ "$(frames)" -gt "$n" ]; check $? "the stream restarted $(( $(uptime_ms) - at - 1000 )) ms after the fatal error and frames flow ($n -> $(frames))"
+
 # Stop as systemd would: SIGTERM. The app drives its lines inactive, releases them and prints its summary.
 kill -TERM $PID
 i=0; while kill -0 $PID 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -88,6 +103,9 @@ wait $PID; rc=$?
 v=$(cat "$VALUE" 2>/dev/null)
 [ "$v" = 0 ]; check $? "line 3 low again after shutdown (sim_gpio3/value=$v)"
 echo "SUMMARY $(grep summary /tmp/err.txt)"
+stopped=$(grep '"event":"stopped"' /tmp/out.jsonl)
+dropped=$(echo "$stopped" | sed -n 's/.*"droppedFrames":\([0-9]*\).*/\1/p')
+[ "${dropped:-0}" -ge 3 ]; check $? "the flagged buffers were counted as dropped ($stopped)"
 /app/edgecnn-run run --config /tmp/odd.json --frames 5 2> /tmp/odd-err.txt; rc=$?
 started=$(grep '"event":"started"' /tmp/odd.jsonl)
 echo "$started" | grep -q '"format":"YUYV 640x480\|"format":"YUYV 1280x720'; ok=$?

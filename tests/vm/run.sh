@@ -93,8 +93,9 @@ build_initramfs() {
   done
   cp "$GPIOSIM"/{irq_sim,gpio-sim}.ko "$root/lib/modules/$KVER/extra/"
   cp "$PUBLISH/edgecnn-run" "$root/app/"
+  gcc -O2 -Wall -o "$root/app/vivid-inject" "$HERE/vivid-inject.c" || fail_setup "building tests/vm/vivid-inject.c failed"
   # The AOT binary links the C runtime; the runtime dlopens OpenSSL's libcrypto for the model file's SHA-256 digest.
-  local libs; libs=$(ldd "$PUBLISH/edgecnn-run" | grep -o '/[^ ]*')
+  local libs; libs="$(ldd "$PUBLISH/edgecnn-run" | grep -o '/[^ ]*') $(ldd "$root/app/vivid-inject" | grep -o '/[^ ]*')"
   for so in libssl.so.3 libcrypto.so.3; do
     local path; path=$(ldconfig -p | awk -v n="$so" '$1 == n && /x86-64/ && p == "" {p = $NF} END {print p}')
     [ -n "$path" ] && libs="$libs $path $(ldd "$path" | grep -o '/[^ ]*')"

@@ -19,6 +19,7 @@ namespace EdgeCnn.Vision.Capture;
 /// </summary>
 public sealed unsafe class V4L2Camera : IFrameSource
 {
+    private const int MaxConsecutiveIoErrors = 3;
     private readonly CameraOptions _options;
     private readonly Action<CameraEvent>? _onEvent;
     private nint[] _maps = [];
@@ -27,6 +28,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
     private int _backoffMs;
     private long _sequence;
     private long _lastFrameNs;
+    private int _consecutiveIoErrors;
     private volatile bool _stopped;
 
     /// <summary>Opens and starts the camera; a camera that is absent or refuses at start is a <see cref="CameraException"/>.</summary>
@@ -145,9 +147,18 @@ public sealed unsafe class V4L2Camera : IFrameSource
             if (e == LibC.EIo)
             {
                 // The driver may or may not have dequeued a buffer; requeueing an already-queued one fails harmlessly.
+                // A queue in its error state (vb2's fatal error) answers EIO to every DQBUF: after a few in a row with
+                // no good frame between, restart the stream through the reconnect path instead of spinning here.
                 DroppedFrames++;
                 Requeue(b.Index);
-                continue;
+                if (++_consecutiveIoErrors >= MaxConsecutiveIoErrors)
+                {
+                    Lose(e, "VIDIOC_DQBUF: EIO on every dequeue, the stream is in its error state");
+                    info = default;
+                    return false;
+                }
+
+                break;
             }
 
             if (e != 0)
@@ -172,6 +183,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
 
             newest = b;
             have = true;
+            _consecutiveIoErrors = 0;
         }
 
         if (!have)
@@ -216,6 +228,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
 
         Close();
         _backoffMs = 0;
+        _consecutiveIoErrors = 0;
         _onEvent?.Invoke(new CameraEvent(CameraEventKind.Lost, _options.Device, errno, what));
     }
 
