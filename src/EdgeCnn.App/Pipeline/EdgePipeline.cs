@@ -134,7 +134,8 @@ internal sealed class EdgePipeline : IDisposable
         }
 
         long t1 = Stopwatch.GetTimestamp();
-        ReadOnlySpan<byte> frame = _frame.AsSpan(0, info.Bytes);
+        // a compressed frame is the bytes it filled; an uncompressed one is the whole buffer of its format
+        ReadOnlySpan<byte> frame = _source.Format.PixelFormat == PixelFormat.Mjpeg ? _frame.AsSpan(0, info.Bytes) : _frame;
         if (_int8Input)
         {
             _preprocess.Run(frame, _session.Input<sbyte>(0));

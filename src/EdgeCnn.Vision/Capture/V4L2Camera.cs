@@ -29,6 +29,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
     private long _sequence;
     private long _lastFrameNs;
     private int _consecutiveIoErrors;
+    private uint _minimumBytes;
     private volatile bool _stopped;
 
     /// <summary>Opens and starts the camera; a camera that is absent or refuses at start is a <see cref="CameraException"/>.</summary>
@@ -44,6 +45,9 @@ public sealed unsafe class V4L2Camera : IFrameSource
         }
 
         Format = format;
+        // the last row need not carry its stride padding; a compressed frame may be any size
+        _minimumBytes = format.PixelFormat == PixelFormat.Mjpeg ? 1u
+            : (uint)(format.FrameBytes - format.Stride + FrameFormat.PackedRowBytes(format.PixelFormat, format.Width));
         _onEvent?.Invoke(new CameraEvent(CameraEventKind.Opened, options.Device, 0, format.ToString()));
     }
 
@@ -168,8 +172,9 @@ public sealed unsafe class V4L2Camera : IFrameSource
                 return false;
             }
 
-            if ((b.Flags & V4L2Uapi.BufFlagError) != 0 || b.BytesUsed == 0)
+            if ((b.Flags & V4L2Uapi.BufFlagError) != 0 || b.BytesUsed == 0 || b.BytesUsed < _minimumBytes)
             {
+                // flagged bad, empty, or shorter than the format's pixels (a truncated transfer): drop and requeue
                 DroppedFrames++;
                 Requeue(b.Index);
                 continue;
