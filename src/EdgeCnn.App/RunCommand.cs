@@ -55,9 +55,10 @@ internal static class RunCommand
         string accuracy = labelled > 0 ? string.Create(CultureInfo.InvariantCulture, $",\"accuracy\":{(double)correct / labelled:F4}") : string.Empty;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"edgecnn-run: summary {{\"frames\":{pipeline.Frames},\"warmupFrames\":{warmup},\"allocatedBytesAfterWarmup\":{allocated},\"gen0CollectionsAfterWarmup\":{gen0},\"seconds\":{seconds:F3},\"fps\":{pipeline.Frames / Math.Max(seconds, 1e-9):F1}{accuracy}}}"));
-        (long dropped, long reconnects) = pipeline.Source is Vision.Capture.V4L2Camera camera ? (camera.DroppedFrames, camera.Reconnects) : (0L, 0L);
+        (long skipped, long errors, long reconnects) = pipeline.Source is Vision.Capture.V4L2Camera camera
+            ? (camera.SkippedFrames, camera.ErrorFrames, camera.Reconnects) : (0L, 0L, 0L);
         pipeline.WriteEvent("stopped", ("frames", pipeline.Frames), ("allocatedBytesAfterWarmup", allocated), ("gen0CollectionsAfterWarmup", gen0),
-            ("droppedFrames", dropped), ("reconnects", reconnects));
+            ("skippedFrames", skipped), ("errorFrames", errors), ("reconnects", reconnects));
         return 0;
     }
 

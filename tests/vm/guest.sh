@@ -104,8 +104,9 @@ v=$(cat "$VALUE" 2>/dev/null)
 [ "$v" = 0 ]; check $? "line 3 low again after shutdown (sim_gpio3/value=$v)"
 echo "SUMMARY $(grep summary /tmp/err.txt)"
 stopped=$(grep '"event":"stopped"' /tmp/out.jsonl)
-dropped=$(echo "$stopped" | sed -n 's/.*"droppedFrames":\([0-9]*\).*/\1/p')
-[ "${dropped:-0}" -ge 3 ]; check $? "the flagged buffers were counted as dropped ($stopped)"
+errors=$(echo "$stopped" | sed -n 's/.*"errorFrames":\([0-9]*\).*/\1/p')
+reconnects=$(echo "$stopped" | sed -n 's/.*"reconnects":\([0-9]*\).*/\1/p')
+[ "${errors:-0}" -ge 3 ] && [ "${reconnects:-0}" -ge 2 ]; check $? "the 3 flagged buffers counted as error frames, unplug and fatal error as reconnects ($stopped)"
 /app/edgecnn-run run --config /tmp/odd.json --frames 5 2> /tmp/odd-err.txt; rc=$?
 started=$(grep '"event":"started"' /tmp/odd.jsonl)
 echo "$started" | grep -q '"format":"YUYV 640x480\|"format":"YUYV 1280x720'; ok=$?

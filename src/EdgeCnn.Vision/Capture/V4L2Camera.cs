@@ -9,8 +9,8 @@ namespace EdgeCnn.Vision.Capture;
 /// S_PARM, REQBUFS of mmap buffers, QBUF all, STREAMON; then poll + DQBUF/QBUF. Policies for running unattended:
 /// <list type="bullet">
 /// <item>latest frame: every buffer already filled is dequeued and only the newest is used, the older ones are requeued at
-/// once (counted in <see cref="DroppedFrames"/>), so a slow model never works on stale frames;</item>
-/// <item>drop and requeue: a buffer flagged V4L2_BUF_FLAG_ERROR, or a DQBUF failing with EIO, is dropped and capture goes on;</item>
+/// once (counted in <see cref="SkippedFrames"/>), so a slow model never works on stale frames;</item>
+/// <item>drop and requeue: a buffer flagged V4L2_BUF_FLAG_ERROR, or a DQBUF failing with EIO, is dropped (<see cref="ErrorFrames"/>) and capture goes on;</item>
 /// <item>reconnect: ENODEV (unplugged, driver unbound) or no frame for <see cref="CameraOptions.StallTimeoutMs"/> closes the
 /// device and reopens it with exponential backoff; the reopened device must give the same format.</item>
 /// </list>
@@ -57,8 +57,11 @@ public sealed unsafe class V4L2Camera : IFrameSource
 
     public string Card { get; private set; } = string.Empty;
 
-    /// <summary>Frames skipped for a newer one, flagged with an error, or lost to EIO.</summary>
-    public long DroppedFrames { get; private set; }
+    /// <summary>Frames skipped because a newer one was already there (the latest-frame policy).</summary>
+    public long SkippedFrames { get; private set; }
+
+    /// <summary>Frames dropped as bad: flagged V4L2_BUF_FLAG_ERROR, shorter than the format, or lost to EIO.</summary>
+    public long ErrorFrames { get; private set; }
 
     public long Reconnects { get; private set; }
 
@@ -153,7 +156,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
                 // The driver may or may not have dequeued a buffer; requeueing an already-queued one fails harmlessly.
                 // A queue in its error state (vb2's fatal error) answers EIO to every DQBUF: after a few in a row with
                 // no good frame between, restart the stream through the reconnect path instead of spinning here.
-                DroppedFrames++;
+                ErrorFrames++;
                 Requeue(b.Index);
                 if (++_consecutiveIoErrors >= MaxConsecutiveIoErrors)
                 {
@@ -175,14 +178,14 @@ public sealed unsafe class V4L2Camera : IFrameSource
             if ((b.Flags & V4L2Uapi.BufFlagError) != 0 || b.BytesUsed == 0 || b.BytesUsed < _minimumBytes)
             {
                 // flagged bad, empty, or shorter than the format's pixels (a truncated transfer): drop and requeue
-                DroppedFrames++;
+                ErrorFrames++;
                 Requeue(b.Index);
                 continue;
             }
 
             if (have)
             {
-                DroppedFrames++; // superseded by a newer frame
+                SkippedFrames++; // superseded by a newer frame
                 Requeue(newest.Index);
             }
 
