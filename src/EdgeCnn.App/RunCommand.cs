@@ -49,15 +49,19 @@ internal static class RunCommand
             }
         }
 
-        long allocated = pipeline.Frames > warmup ? GC.GetAllocatedBytesForCurrentThread() - allocatedAtWarmup : 0;
-        long gen0 = pipeline.Frames > warmup ? GC.CollectionCount(0) - gen0AtWarmup : 0;
+        // counted only past warm-up: a shorter run reports null, not a zero it never measured
+        bool measured = pipeline.Frames > warmup;
+        long allocated = measured ? GC.GetAllocatedBytesForCurrentThread() - allocatedAtWarmup : 0;
+        long gen0 = measured ? GC.CollectionCount(0) - gen0AtWarmup : 0;
+        string allocatedText = measured ? allocated.ToString(CultureInfo.InvariantCulture) : "null";
+        string gen0Text = measured ? gen0.ToString(CultureInfo.InvariantCulture) : "null";
         double seconds = (System.Diagnostics.Stopwatch.GetTimestamp() - startTicks) / (double)System.Diagnostics.Stopwatch.Frequency;
         string accuracy = labelled > 0 ? string.Create(CultureInfo.InvariantCulture, $",\"accuracy\":{(double)correct / labelled:F4}") : string.Empty;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"edgecnn-run: summary {{\"frames\":{pipeline.Frames},\"warmupFrames\":{warmup},\"allocatedBytesAfterWarmup\":{allocated},\"gen0CollectionsAfterWarmup\":{gen0},\"seconds\":{seconds:F3},\"fps\":{pipeline.Frames / Math.Max(seconds, 1e-9):F1}{accuracy}}}"));
+            $"edgecnn-run: summary {{\"frames\":{pipeline.Frames},\"warmupFrames\":{warmup},\"allocatedBytesAfterWarmup\":{allocatedText},\"gen0CollectionsAfterWarmup\":{gen0Text},\"seconds\":{seconds:F3},\"fps\":{pipeline.Frames / Math.Max(seconds, 1e-9):F1}{accuracy}}}"));
         (long skipped, long errors, long reconnects) = pipeline.Source is Vision.Capture.V4L2Camera camera
             ? (camera.SkippedFrames, camera.ErrorFrames, camera.Reconnects) : (0L, 0L, 0L);
-        pipeline.WriteEvent("stopped", ("frames", pipeline.Frames), ("allocatedBytesAfterWarmup", allocated), ("gen0CollectionsAfterWarmup", gen0),
+        pipeline.WriteEvent("stopped", ("frames", pipeline.Frames), ("allocatedBytesAfterWarmup", measured ? allocated : null), ("gen0CollectionsAfterWarmup", measured ? gen0 : null),
             ("skippedFrames", skipped), ("errorFrames", errors), ("reconnects", reconnects));
         return 0;
     }

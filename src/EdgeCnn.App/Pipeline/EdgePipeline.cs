@@ -194,7 +194,7 @@ internal sealed class EdgePipeline : IDisposable
     }
 
     /// <summary>A JSON line {"event": name, key: value, ...}; events are rare, so this may allocate.</summary>
-    public void WriteEvent(string name, params (string Key, object Value)[] fields)
+    public void WriteEvent(string name, params (string Key, object? Value)[] fields)
     {
         if (_output is null)
         {
@@ -203,10 +203,13 @@ internal sealed class EdgePipeline : IDisposable
 
         Utf8JsonWriter json = _output.BeginLine();
         json.WriteString(JsonNames.Event, name);
-        foreach ((string key, object value) in fields)
+        foreach ((string key, object? value) in fields)
         {
             switch (value)
             {
+                case null:
+                    json.WriteNull(key);
+                    break;
                 case long l:
                     json.WriteNumber(key, l);
                     break;

@@ -21,7 +21,7 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException(path, "$", $"cannot read the config file: {e.Message}", "a readable JSON file");
+            throw new ConfigException(path, "$", $"cannot read the config file: {e.Message.TrimEnd('.')}", "a readable JSON file");
         }
 
         return Parse(json, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
