@@ -112,5 +112,14 @@ started=$(grep '"event":"started"' /tmp/odd.jsonl)
 echo "$started" | grep -q '"format":"YUYV 640x480\|"format":"YUYV 1280x720'; ok=$?
 [ "$rc" = 0 ] && [ "$ok" = 0 ] && [ "$(cat /tmp/odd.jsonl | grep -c '^{"frame"')" = 5 ]
 check $? "800x600 requested, the driver's choice used for 5 frames ($(echo "$started" | grep -o '"format":"[^"]*"'))"
+# The other uncompressed formats vivid offers, from the real driver (plane layout, strides): the same colour bars must
+# classify the same way.
+for fmt in NV12 GREY RGB24 BGR24; do
+  sed -e "s/\"pixelFormat\": \"YUYV\"/\"pixelFormat\": \"$fmt\"/" -e "s|/tmp/out.jsonl|/tmp/$fmt.jsonl|" -e 's/"rules": \[.*\],/"rules": [],/' /tmp/edgecnn.json > /tmp/$fmt.json
+  /app/edgecnn-run run --config /tmp/$fmt.json --frames 5 2> /tmp/$fmt-err.txt; rc=$?
+  format=$(grep -o '"format":"[^"]*"' /tmp/$fmt.jsonl)
+  top=$(grep '^{"frame"' /tmp/$fmt.jsonl | tail -n 1 | grep -o '"top":\[{"label":"[^"]*","score":[0-9.]*')
+  [ "$rc" = 0 ] && echo "$top" | grep -q 'vertical-stripes'; check $? "$fmt capture: $format, $top"
+done
 grep -v '^edgecnn-run: summary' /tmp/err.txt | sed 's/^/GUEST stderr: /' | head -n 5
 finish
