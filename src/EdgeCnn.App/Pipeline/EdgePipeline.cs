@@ -47,7 +47,8 @@ internal sealed class EdgePipeline : IDisposable
 
     /// <param name="chipFactory">opens a GPIO chip by path (tests pass a fake)</param>
     /// <param name="output">JSON lines writer, or null to follow the config</param>
-    public EdgePipeline(EdgeConfig config, string origin, Func<string, IGpioChip>? chipFactory = null, JsonLinesWriter? output = null, SdNotify? notify = null)
+    /// <param name="source">a frame source to use instead of the config's (tests); the pipeline owns it</param>
+    public EdgePipeline(EdgeConfig config, string origin, Func<string, IGpioChip>? chipFactory = null, JsonLinesWriter? output = null, SdNotify? notify = null, IFrameSource? source = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
@@ -56,7 +57,7 @@ internal sealed class EdgePipeline : IDisposable
         try
         {
             _session = InferenceSession.Load(PipelineParts.ModelBytes(config, origin));
-            _source = PipelineParts.Source(config, origin, OnCameraEvent);
+            _source = source ?? PipelineParts.Source(config, origin, OnCameraEvent);
             _frame = new byte[_source.Format.FrameBytes];
             _preprocess = CreatePreprocessor(config, origin, _session, _source.Format, out _int8Input);
             _post = new Postprocessor(_session, config.Postprocess, origin);
@@ -128,22 +129,18 @@ internal sealed class EdgePipeline : IDisposable
     public bool Step(ref StageTicks ticks)
     {
         long t0 = Stopwatch.GetTimestamp();
-        if (!_source.TryRead(_frame, out FrameInfo info))
+        FrameInfo info;
+        long t1;
+        do
         {
-            return false;
-        }
+            if (!_source.TryRead(_frame, out info))
+            {
+                return false;
+            }
 
-        long t1 = Stopwatch.GetTimestamp();
-        // a compressed frame is the bytes it filled; an uncompressed one is the whole buffer of its format
-        ReadOnlySpan<byte> frame = _source.Format.PixelFormat == PixelFormat.Mjpeg ? _frame.AsSpan(0, info.Bytes) : _frame;
-        if (_int8Input)
-        {
-            _preprocess.Run(frame, _session.Input<sbyte>(0));
+            t1 = Stopwatch.GetTimestamp();
         }
-        else
-        {
-            _preprocess.Run(frame, _session.Input<float>(0));
-        }
+        while (!Preprocess(info));
 
         long t2 = Stopwatch.GetTimestamp();
         _session.Run();
@@ -183,6 +180,9 @@ internal sealed class EdgePipeline : IDisposable
         Frames++;
         return true;
     }
+
+    /// <summary>JPEG frames whose data was corrupt (USB cameras send some): dropped, the next frame taken.</summary>
+    public long CorruptFrames { get; private set; }
 
     /// <summary>Stops a camera's blocking read (signal handler).</summary>
     public void Stop()
@@ -256,6 +256,41 @@ internal sealed class EdgePipeline : IDisposable
         _source?.Dispose();
         _session?.Dispose();
         _output?.Dispose();
+    }
+
+    /// <summary>Frame into the model input; false for a corrupt compressed frame (counted and reported, never fatal).</summary>
+    private bool Preprocess(in FrameInfo info)
+    {
+        // a compressed frame is the bytes it filled; an uncompressed one is the whole buffer of its format
+        if (_source.Format.PixelFormat != PixelFormat.Mjpeg)
+        {
+            RunPreprocess(_frame);
+            return true;
+        }
+
+        try
+        {
+            RunPreprocess(_frame.AsSpan(0, info.Bytes));
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            CorruptFrames++;
+            WriteEvent("frame-dropped", ("frame", info.Sequence), ("reason", e.Message));
+            return false;
+        }
+    }
+
+    private void RunPreprocess(ReadOnlySpan<byte> frame)
+    {
+        if (_int8Input)
+        {
+            _preprocess.Run(frame, _session.Input<sbyte>(0));
+        }
+        else
+        {
+            _preprocess.Run(frame, _session.Input<float>(0));
+        }
     }
 
     private static FusedPreprocessor CreatePreprocessor(EdgeConfig config, string origin, InferenceSession session, FrameFormat format, out bool int8)

@@ -339,7 +339,8 @@ public sealed unsafe class V4L2Camera : IFrameSource
         {
             var chosen = (PixelFormat)fmt.PixelFormat;
             format = new FrameFormat(chosen, (int)fmt.Width, (int)fmt.Height,
-                chosen == PixelFormat.Mjpeg ? 0 : (int)fmt.BytesPerLine, chosen == PixelFormat.Mjpeg ? (int)fmt.SizeImage : 0);
+                chosen == PixelFormat.Mjpeg ? 0 : (int)fmt.BytesPerLine,
+                chosen == PixelFormat.Mjpeg ? (int)Math.Max(fmt.SizeImage, fmt.Width * fmt.Height * 3) : 0); // some drivers leave sizeimage 0 for MJPEG
         }
         catch (ArgumentException ex)
         {
