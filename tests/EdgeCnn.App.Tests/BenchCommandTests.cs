@@ -91,15 +91,6 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("absent.ecnn", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(new[] { 4.0 }, 50, 4.0)]
-    [InlineData(new[] { 1.0, 2, 3, 4 }, 50, 2.5)]
-    [InlineData(new[] { 1.0, 2, 3, 4 }, 90, 3.7)]
-    [InlineData(new[] { 1.0, 2, 3, 4, 5 }, 50, 3.0)]
-    [InlineData(new[] { 1.0, 2, 3, 4, 5 }, 99, 4.96)]
-    public void Percentiles_interpolate_between_closest_ranks(double[] sorted, double p, double expected) =>
-        Assert.Equal(expected, BenchMeasurement.Percentile(sorted, p), 9);
-
     private string SaveEmbeddedModel()
     {
         string path = Path.Combine(_dir, "fashion.ecnn");

@@ -38,7 +38,7 @@ internal static class BenchMeasurement
     {
         int nodes = session.Model.Nodes.Count;
         long[] runTicks = new long[iterations];
-        var timer = new LayerTimer(new long[checked(iterations * nodes)]);
+        var timer = new LayerTimer(nodes, iterations);
         for (int i = 0; i < warmup; i++)
         {
             session.Run();
@@ -56,14 +56,14 @@ internal static class BenchMeasurement
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         for (int i = 0; i < iterations; i++)
         {
-            timer.Row = i * nodes;
+            timer.BeginRun(i);
             session.Run(ref timer);
         }
 
         gen0 = GC.CollectionCount(0) - gen0;
 
-        double[] runMs = ToSortedMs(runTicks);
-        double medianMs = Percentile(runMs, 50);
+        double[] runMs = Percentiles.SortedMs(runTicks);
+        double medianMs = Percentiles.Of(runMs, 50);
         long[] macs = MacCounter.PerNode(session.Model);
         var layers = new LayerFigures[nodes];
         double atPeakSeconds = 0; // the time the weighted layers' MACs take at the measured peak
@@ -71,13 +71,7 @@ internal static class BenchMeasurement
         for (int k = 0; k < nodes; k++)
         {
             NodeDesc node = session.Model.Nodes[k];
-            long[] ticks = new long[iterations];
-            for (int i = 0; i < iterations; i++)
-            {
-                ticks[i] = timer.Ticks[(i * nodes) + k];
-            }
-
-            double ms = Percentile(ToSortedMs(ticks), 50);
+            double ms = timer.MedianMs(k);
             bool isView = session.Kernels[k] is null; // reshape-like: shares its input's bytes and computes nothing
             double rate = ms > 0 && !isView ? macs[k] / (ms / 1e3) : 0;
             bool weighted = MacCounter.IsWeighted(node.Op);
@@ -95,26 +89,9 @@ internal static class BenchMeasurement
         }
 
         long totalMacs = macs.Sum();
-        return new BenchFigures(threads, warmup, iterations, medianMs, Percentile(runMs, 90), Percentile(runMs, 99), runMs[0],
+        return new BenchFigures(threads, warmup, iterations, medianMs, Percentiles.Of(runMs, 90), Percentiles.Of(runMs, 99), runMs[0],
             totalMacs, totalMacs / (medianMs / 1e3) / 1e9, anyWeighted ? atPeakSeconds / (medianMs / 1e3) : null,
             allocated / iterations, gen0, PeakRss(), fp32Peak, int8Peak, layers);
-    }
-
-    /// <summary>
-    /// The <paramref name="p"/>-th percentile of sorted samples with linear interpolation between closest ranks (numpy's
-    /// default): rank p/100 x (n - 1). p = 50 is the median (the mean of the middle two for an even count).
-    /// </summary>
-    public static double Percentile(double[] sorted, double p)
-    {
-        if (sorted.Length == 0)
-        {
-            throw new ArgumentException("no samples", nameof(sorted));
-        }
-
-        double rank = p / 100 * (sorted.Length - 1);
-        int lo = (int)Math.Floor(rank);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((rank - lo) * (sorted[hi] - sorted[lo]));
     }
 
     /// <summary>Peak resident set size (VmHWM in /proc/self/status) in bytes, or null where there is no procfs.</summary>
@@ -138,31 +115,5 @@ internal static class BenchMeasurement
         }
 
         return null;
-    }
-
-    private static double[] ToSortedMs(long[] ticks)
-    {
-        double[] ms = new double[ticks.Length];
-        for (int i = 0; i < ticks.Length; i++)
-        {
-            ms[i] = ticks[i] * 1e3 / Stopwatch.Frequency;
-        }
-
-        Array.Sort(ms);
-        return ms;
-    }
-
-    /// <summary>Writes each node's elapsed ticks into its row of a preallocated [iterations x nodes] table.</summary>
-    private struct LayerTimer(long[] ticks) : IRunObserver
-    {
-        public readonly long[] Ticks = ticks; // [iterations x nodes] Stopwatch ticks
-
-        public int Row; // first element of this run's row
-
-        private long _start;
-
-        public void NodeStarting(int node) => _start = Stopwatch.GetTimestamp();
-
-        public readonly void NodeFinished(int node) => Ticks[Row + node] = Stopwatch.GetTimestamp() - _start;
     }
 }
