@@ -45,6 +45,9 @@ internal sealed record PairResult(string Name, string Precision, string OnnxPath
 /// </summary>
 internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions options, PeakMeasurement fp32Peak, PeakMeasurement int8Peak)
 {
+    /// <summary>The least time both runtimes spend warming up on each model, whatever --warmup says.</summary>
+    public static readonly TimeSpan MinWarmup = TimeSpan.FromSeconds(1);
+
     /// <summary>fp32: outputs agree within 1e-3 of the largest reference magnitude (at least 1e-3 absolute).</summary>
     public const double Fp32RelativeTolerance = 1e-3;
 
@@ -67,7 +70,10 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
         using OrtBoundRun bound = onnx.Bind(Inputs(edge, onnx));
         int[] outputMap = MapOutputs(edge, onnx);
 
-        for (int i = 0; i < Math.Max(1, options.Warmup); i++)
+        // Warm up for the given runs and at least MinWarmup: under the JIT a kernel runs unoptimized code until tiered
+        // compilation has recompiled it (after 30 calls and a 100 ms delay), which a few runs of a small model do not reach.
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Math.Max(1, options.Warmup) || Stopwatch.GetElapsedTime(warmStart) < MinWarmup; i++)
         {
             bound.Run();
             edge.Run();

@@ -28,17 +28,25 @@ internal static class ResultsWriter
         var sb = new StringBuilder();
         sb.AppendLine("| model | precision | MACs | ONNX Runtime p50 ms | EdgeCnn p50 ms | EdgeCnn / ORT | ORT p90 ms | EdgeCnn p90 ms | max abs diff | outputs |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        // A reason shared by many rows (int8 not available) is stated once, under the table.
+        List<string> notes = results.Select(r => r.Unavailable).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         foreach (PairResult r in results)
         {
             if (r.Error is not null || r.Unavailable is not null)
             {
-                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | {(r.Error is not null ? "error: " + Escape(r.Error) : "not available: " + Escape(r.Unavailable!))} |");
+                string why = r.Error is not null ? "error: " + Escape(r.Error) : $"not available (note {notes.IndexOf(r.Unavailable!) + 1})";
+                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | {why} |");
                 continue;
             }
 
             OutputCheck o = r.Outputs!;
             sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | {r.Macs:N0} | {r.Ort!.MedianMs:F3} | {r.EdgeCnn!.MedianMs:F3} | **{r.Ratio:F2}** | "
                 + $"{r.Ort.P90Ms:F3} | {r.EdgeCnn.P90Ms:F3} | {o.MaxAbsDiff:G3} | {(o.Agree ? "agree" : $"DISAGREE (tolerance {o.Tolerance:G3}; {Escape(o.Detail)})")} |");
+        }
+
+        for (int n = 0; n < notes.Count; n++)
+        {
+            sb.AppendLine().AppendLine(Inv, $"Note {n + 1}: {notes[n]}.");
         }
 
         return sb.ToString();
@@ -77,7 +85,7 @@ internal static class ResultsWriter
         sb.AppendLine(Inv, $"- command: `{report.Command}`");
         sb.AppendLine(Inv, $"- runtimes: EdgeCnn on {m.Runtime} ({m.Os}); ONNX Runtime {report.OrtVersion} (npm onnxruntime-node, CPU execution provider, "
             + $"graph optimization ORT_ENABLE_ALL, {report.Options.Threads} intra-op thread(s), 1 inter-op thread, ORT_SEQUENTIAL)");
-        sb.AppendLine(Inv, $"- method: {report.Options.Warmup} warm-up runs each, then {report.Options.Iterations} timed runs each, interleaved "
+        sb.AppendLine(Inv, $"- method: {report.Options.Warmup} warm-up runs each (continued to at least {PairRunner.MinWarmup.TotalSeconds:F0} s per model), then {report.Options.Iterations} timed runs each, interleaved "
             + $"(alternating which runs first) in one process on the same random input; p50/p90 of the timed runs");
         sb.AppendLine(Inv, $"- measured peak of one core: fp32 {report.Fp32Peak.GMacsPerSecond:F2} GMAC/s ({report.Fp32Peak.Method}); "
             + $"int8 {report.Int8Peak.GMacsPerSecond:F2} GMAC/s ({report.Int8Peak.Method})");

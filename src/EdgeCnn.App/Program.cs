@@ -18,7 +18,7 @@ internal static class Program
               verify a model file and print its tensors, nodes, kernels and arena plan
           edgecnn-run bench MODEL.ecnn [--threads N] [--iterations N] [--warmup N] [--json]
               time a model: p50/p90/p99 latency, GMAC/s and % of this core's measured peak in total and per layer,
-              bytes allocated per run, gen0 collections, peak RSS (defaults: 1 thread, 50 runs after 5 warm-up runs)
+              bytes allocated per run, gen0 collections, peak RSS (defaults: 1 thread, 50 runs after 5 warm-up runs and at least 0.5 s)
           edgecnn-run --help
         """;
 

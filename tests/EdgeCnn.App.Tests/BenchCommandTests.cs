@@ -22,6 +22,7 @@ public sealed class BenchCommandTests : IDisposable
         JsonElement root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("threads").GetInt32());
         Assert.Equal(3, root.GetProperty("iterations").GetInt32());
+        Assert.True(root.GetProperty("warmup").GetInt32() >= 1); // one asked for, continued to 0.5 s
         double median = root.GetProperty("median_ms").GetDouble(), p90 = root.GetProperty("p90_ms").GetDouble(), p99 = root.GetProperty("p99_ms").GetDouble();
         Assert.True(median > 0 && median <= p90 && p90 <= p99, $"median {median}, p90 {p90}, p99 {p99}");
         Assert.True(root.GetProperty("gmacs").GetDouble() > 0);

@@ -34,14 +34,22 @@ internal sealed record BenchFigures(
 /// </summary>
 internal static class BenchMeasurement
 {
+    /// <summary>The least warm-up time when warm-up runs are asked for.</summary>
+    public static readonly TimeSpan MinWarmup = TimeSpan.FromMilliseconds(500);
+
     public static BenchFigures Measure(InferenceSession session, int threads, int warmup, int iterations, PeakMeasurement fp32Peak, PeakMeasurement int8Peak)
     {
         int nodes = session.Model.Nodes.Count;
         long[] runTicks = new long[iterations];
         var timer = new LayerTimer(nodes, iterations);
-        for (int i = 0; i < warmup; i++)
+        // The given warm-up runs, continued to at least MinWarmup when any are asked for: under the JIT (dotnet run) a
+        // kernel runs unoptimized code until tiered compilation recompiles it, after 30 calls and a 100 ms delay.
+        long warmStart = Stopwatch.GetTimestamp();
+        int warmed = 0;
+        while (warmed < warmup || (warmup > 0 && Stopwatch.GetElapsedTime(warmStart) < MinWarmup))
         {
             session.Run();
+            warmed++;
         }
 
         int gen0 = GC.CollectionCount(0);
@@ -89,7 +97,7 @@ internal static class BenchMeasurement
         }
 
         long totalMacs = macs.Sum();
-        return new BenchFigures(threads, warmup, iterations, medianMs, Percentiles.Of(runMs, 90), Percentiles.Of(runMs, 99), runMs[0],
+        return new BenchFigures(threads, warmed, iterations, medianMs, Percentiles.Of(runMs, 90), Percentiles.Of(runMs, 99), runMs[0],
             totalMacs, totalMacs / (medianMs / 1e3) / 1e9, anyWeighted ? atPeakSeconds / (medianMs / 1e3) : null,
             allocated / iterations, gen0, PeakRss(), fp32Peak, int8Peak, layers);
     }
