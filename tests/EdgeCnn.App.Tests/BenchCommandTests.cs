@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeCnn.App.Commands;
 using EdgeCnn.Runtime.Diagnostics;
 using EdgeCnn.Runtime.Format;
+using EdgeCnn.Runtime.Graph;
 
 namespace EdgeCnn.App.Tests;
 
@@ -54,6 +55,31 @@ public sealed class BenchCommandTests : IDisposable
                 Assert.Equal(JsonValueKind.Null, fraction.ValueKind);
             }
         }
+    }
+
+    [Fact]
+    public void An_int8_layer_is_measured_against_the_int8_peak()
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 16], QuantizationInfo.PerTensor(0.05f, 3));
+        float[] wScales = Enumerable.Range(0, 16).Select(o => 0.01f + (o * 0.001f)).ToArray();
+        sbyte[] w = Enumerable.Range(0, 16 * 3 * 3 * 16).Select(i => (sbyte)((i * 37 % 255) - 127)).ToArray();
+        TensorRef weights = b.Constant("w", w, [16, 3, 3, 16], QuantizationInfo.PerAxis(wScales, 0));
+        TensorRef bias = b.Constant("b", new int[16], [16], QuantizationInfo.PerAxis(wScales.Select(s => s * 0.05f).ToArray(), 0));
+        TensorRef y = b.Conv(x, weights, bias, new ConvOptions { PadMode = PadMode.SameUpper }, QuantizationInfo.PerTensor(0.1f, -5), name: "qconv");
+        b.Output(b.Dequantize(y, name: "out"));
+        string model = Path.Combine(_dir, "int8.ecnn");
+        File.WriteAllBytes(model, b.Build());
+
+        var output = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run([model, "--iterations", "5", "--warmup", "1", "--json"], output));
+        using JsonDocument doc = JsonDocument.Parse(output.ToString());
+        JsonElement conv = doc.RootElement.GetProperty("layers")[0];
+        Assert.Equal("int8", conv.GetProperty("type").GetString());
+        Assert.Equal(64L * 16 * 144, conv.GetProperty("macs").GetInt64());
+        double int8Peak = doc.RootElement.GetProperty("peak").GetProperty("int8_gmacs").GetDouble();
+        Assert.Equal(conv.GetProperty("gmacs").GetDouble() / int8Peak, conv.GetProperty("peak_fraction").GetDouble(), 6);
+        Assert.Equal(0, doc.RootElement.GetProperty("allocated_bytes_per_run").GetInt64());
     }
 
     [Fact]
