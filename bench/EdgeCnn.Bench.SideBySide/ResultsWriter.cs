@@ -26,8 +26,8 @@ internal static class ResultsWriter
     public static string Table(IReadOnlyList<PairResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| model | precision | MACs | ONNX Runtime p50 ms | EdgeCnn p50 ms | EdgeCnn / ORT | ORT p90 ms | EdgeCnn p90 ms | max abs diff | outputs |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| model | precision | MACs | ONNX Runtime p50 ms | EdgeCnn p50 ms | EdgeCnn / ORT | ORT p90 ms | EdgeCnn p90 ms | ORT min ms | EdgeCnn min ms | min / min | max abs diff | outputs |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         // A reason shared by many rows (int8 not available) is stated once, under the table.
         List<string> notes = results.Select(r => r.Unavailable).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         foreach (PairResult r in results)
@@ -35,13 +35,13 @@ internal static class ResultsWriter
             if (r.Error is not null || r.Unavailable is not null)
             {
                 string why = r.Error is not null ? "error: " + Escape(r.Error) : $"not available (note {notes.IndexOf(r.Unavailable!) + 1})";
-                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | {why} |");
+                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | | | | {why} |");
                 continue;
             }
 
             OutputCheck o = r.Outputs!;
             sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | {r.Macs:N0} | {r.Ort!.MedianMs:F3} | {r.EdgeCnn!.MedianMs:F3} | **{r.Ratio:F2}** | "
-                + $"{r.Ort.P90Ms:F3} | {r.EdgeCnn.P90Ms:F3} | {o.MaxAbsDiff:G3} | {(o.Agree ? "agree" : $"DISAGREE (tolerance {o.Tolerance:G3}; {Escape(o.Detail)})")} |");
+                + $"{r.Ort.P90Ms:F3} | {r.EdgeCnn.P90Ms:F3} | {r.Ort.MinMs:F3} | {r.EdgeCnn.MinMs:F3} | {r.EdgeCnn.MinMs / r.Ort.MinMs:F2} | {o.MaxAbsDiff:G3} | {(o.Agree ? "agree" : $"DISAGREE (tolerance {o.Tolerance:G3}; {Escape(o.Detail)})")} |");
         }
 
         for (int n = 0; n < notes.Count; n++)
@@ -92,7 +92,8 @@ internal static class ResultsWriter
         sb.AppendLine();
         sb.Append(Table(report.Results));
         sb.AppendLine();
-        sb.AppendLine("EdgeCnn / ORT is EdgeCnn's median over ONNX Runtime's: below 1.0 EdgeCnn is faster. \"outputs\" compares every output "
+        sb.AppendLine("EdgeCnn / ORT is EdgeCnn's median over ONNX Runtime's: below 1.0 EdgeCnn is faster. \"min / min\" is the ratio of "
+            + "the fastest runs, the figure least disturbed by other processes on a loaded machine. \"outputs\" compares every output "
             + $"value (fp32: within {PairRunner.Fp32RelativeTolerance:G} of the largest reference magnitude, at least that much absolute; "
             + $"int8 against a QDQ model: {PairRunner.Int8RelativeTolerance:G}).");
         sb.AppendLine();
@@ -136,6 +137,8 @@ internal static class ResultsWriter
                     w.WriteNumber("ort_p90_ms", r.Ort.P90Ms);
                     w.WriteNumber("edgecnn_median_ms", r.EdgeCnn!.MedianMs);
                     w.WriteNumber("edgecnn_p90_ms", r.EdgeCnn.P90Ms);
+                    w.WriteNumber("ort_min_ms", r.Ort.MinMs);
+                    w.WriteNumber("edgecnn_min_ms", r.EdgeCnn.MinMs);
                     w.WriteNumber("ratio", r.Ratio!.Value);
                     w.WriteNumber("max_abs_diff", r.Outputs!.MaxAbsDiff);
                     w.WriteBoolean("outputs_agree", r.Outputs.Agree);

@@ -19,7 +19,7 @@ internal static class BenchReport
         output.WriteLine(string.Create(Inv, $"peak int8 {f.Int8Peak.GMacsPerSecond:F2} GMAC/s ({f.Int8Peak.Method})"));
         output.WriteLine();
         int nameWidth = Math.Clamp(f.Layers.Max(l => l.Name.Length), 4, 40);
-        output.WriteLine($"{"#",4}  {"name".PadRight(nameWidth)}  {"op",-18} {"kernel",-24} {"ms",9} {"time",6} {"GMAC/s",8} {"peak",6}");
+        output.WriteLine($"{"#",4}  {"name".PadRight(nameWidth)}  {"op",-18} {"kernel",-32} {"ms",9} {"time",6} {"GMAC/s",8} {"peak",6}");
         double layerSum = f.Layers.Sum(l => l.MedianMs);
         foreach (LayerFigures l in f.Layers)
         {
@@ -27,7 +27,7 @@ internal static class BenchReport
             string peak = l.PeakFraction is { } p ? string.Create(Inv, $"{p * 100:F1}%") : "-";
             string share = layerSum > 0 ? string.Create(Inv, $"{l.MedianMs / layerSum * 100:F1}%") : "-";
             output.WriteLine(string.Create(Inv,
-                $"{l.Index,4}  {name.PadRight(nameWidth)}  {l.Op,-18} {l.Kernel,-24} {l.MedianMs,9:F4} {share,6} {l.GMacsPerSecond,8:F2} {peak,6}"));
+                $"{l.Index,4}  {name.PadRight(nameWidth)}  {l.Op,-18} {l.Kernel,-32} {l.MedianMs,9:F4} {share,6} {l.GMacsPerSecond,8:F2} {peak,6}"));
         }
 
         output.WriteLine();
