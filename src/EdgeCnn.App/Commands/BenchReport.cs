@@ -58,14 +58,7 @@ internal static class BenchReport
             WriteNullable(w, "peak_fraction", f.PeakFraction);
             w.WriteNumber("allocated_bytes_per_run", f.AllocatedBytesPerRun);
             w.WriteNumber("gen0_collections", f.Gen0Collections);
-            if (f.PeakRssBytes is { } rss)
-            {
-                w.WriteNumber("peak_rss_bytes", rss);
-            }
-            else
-            {
-                w.WriteNull("peak_rss_bytes");
-            }
+            WriteNullable(w, "peak_rss_bytes", f.PeakRssBytes); // bytes, exact in a double below 2^53
 
             w.WriteNumber("arena_bytes", session.ArenaBytes);
             w.WriteStartObject("peak");
