@@ -111,6 +111,15 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Edgecnn_run_dispatches_bench_and_maps_its_errors_to_exit_codes()
+    {
+        string model = SaveEmbeddedModel();
+        Assert.Equal(0, Program.Main(["bench", model, "--iterations", "1", "--warmup", "0"]));
+        Assert.Equal(2, Program.Main(["bench", model, "--threads", "2"])); // usage error
+        Assert.Equal(3, Program.Main(["bench", Path.Combine(_dir, "absent.ecnn")])); // I/O error
+    }
+
+    [Fact]
     public void A_missing_model_fails_before_anything_is_timed()
     {
         string missing = Path.Combine(_dir, "absent.ecnn");
