@@ -44,8 +44,8 @@ public static class OnnxRuntimePackage
     public static string CachedLibraryPath(string cacheDirectory) =>
         Path.Combine(cacheDirectory, "onnxruntime", Version, $"linux-{Architecture()}", LibraryFileName);
 
-    /// <summary>The cached library, fetched with npm first if it is not there yet.</summary>
-    public static string Fetch(string cacheDirectory, Action<string>? log = null)
+    /// <summary>The cached library, fetched with <paramref name="npm"/> (the npm executable) first if it is not there yet.</summary>
+    public static string Fetch(string cacheDirectory, Action<string>? log = null, string npm = "npm")
     {
         string library = CachedLibraryPath(cacheDirectory);
         if (File.Exists(library))
@@ -63,14 +63,27 @@ public static class OnnxRuntimePackage
         string npmDirectory = Path.Combine(cacheDirectory, "npm");
         Directory.CreateDirectory(npmDirectory);
         string tarball = Path.Combine(npmDirectory, $"{NpmPackage}-{Version}.tgz");
+        if (File.Exists(tarball))
+        {
+            try
+            {
+                ExtractLibrary(tarball, library);
+                log?.Invoke($"extracted {library}");
+                return library;
+            }
+            catch (OnnxRuntimeException e) when (e.InnerException is not null)
+            {
+                // A tarball left unreadable (an interrupted earlier fetch): fetch it once more.
+                log?.Invoke($"{tarball} is unreadable ({e.InnerException.Message}); fetching it again");
+                File.Delete(tarball);
+            }
+        }
+
+        log?.Invoke($"fetching {NpmPackage}@{Version} with npm pack into {npmDirectory} (about 110 MB, once)");
+        RunNpmPack(npm, npmDirectory);
         if (!File.Exists(tarball))
         {
-            log?.Invoke($"fetching {NpmPackage}@{Version} with npm pack into {npmDirectory} (about 110 MB, once)");
-            RunNpmPack(npmDirectory);
-            if (!File.Exists(tarball))
-            {
-                throw new OnnxRuntimeException($"npm pack {NpmPackage}@{Version} succeeded but {tarball} is not there");
-            }
+            throw new OnnxRuntimeException($"npm pack {NpmPackage}@{Version} succeeded but {tarball} is not there");
         }
 
         ExtractLibrary(tarball, library);
@@ -174,9 +187,9 @@ public static class OnnxRuntimePackage
             && n[prefix.Length..^suffix.Length].All(char.IsAsciiDigit);
     }
 
-    private static void RunNpmPack(string directory)
+    private static void RunNpmPack(string npm, string directory)
     {
-        var psi = new ProcessStartInfo("npm")
+        var psi = new ProcessStartInfo(npm)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -193,7 +206,7 @@ public static class OnnxRuntimePackage
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new OnnxRuntimeException($"npm is not on the PATH ({e.Message}): install it (Debian: apt-get install npm) or set "
+            throw new OnnxRuntimeException($"{npm} could not be started ({e.Message}): install npm (Debian: apt-get install npm) or set "
                 + $"{LibraryEnvironmentVariable} to a {LibraryFileName} of ONNX Runtime {Version}", e);
         }
 

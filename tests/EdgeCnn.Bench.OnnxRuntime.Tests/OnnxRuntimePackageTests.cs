@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 namespace EdgeCnn.Bench.OnnxRuntime.Tests;
 
 /// <summary>How the library is found in and extracted from an onnxruntime-node tarball, on small synthetic tarballs.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the binding fetches Linux libraries; the npm stand-ins are sh scripts
 public sealed class OnnxRuntimePackageTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("edgecnn-ortpkg-").FullName;
@@ -67,6 +68,44 @@ public sealed class OnnxRuntimePackageTests : IDisposable
         }
 
         Assert.Null(OnnxRuntimePackage.FindRepositoryRoot(Path.GetPathRoot(_dir)!));
+    }
+
+    [Fact]
+    public void An_unreadable_cached_tarball_is_fetched_again_with_npm_pack()
+    {
+        string good = Tarball(($"package/bin/napi-v6/linux/{Arch}/libonnxruntime.so.1", "fetched again"u8.ToArray()));
+        string cache = Path.Combine(_dir, "cache");
+        Directory.CreateDirectory(Path.Combine(cache, "npm"));
+        File.WriteAllBytes(Path.Combine(cache, "npm", "onnxruntime-node-1.30.0.tgz"), [0x1f, 0x8b, 8, 0, 1, 2, 3]); // interrupted download
+        // A stand-in for npm that checks its arguments and "packs" the good tarball into its working directory.
+        string npm = Script("fake-npm", $$"""
+            [ "$1 $2" = "pack onnxruntime-node@1.30.0" ] || { echo "unexpected arguments: $*" >&2; exit 9; }
+            cp '{{good}}' onnxruntime-node-1.30.0.tgz
+            """);
+        string library = OnnxRuntimePackage.Fetch(cache, log: null, npm: npm);
+        Assert.Equal("fetched again"u8.ToArray(), File.ReadAllBytes(library));
+    }
+
+    [Fact]
+    public void A_failing_or_missing_npm_is_reported_with_its_output()
+    {
+        string failing = Script("failing-npm", "echo 'npm error 404 Not Found' >&2; exit 1");
+        var e = Assert.Throws<OnnxRuntimeException>(() => OnnxRuntimePackage.Fetch(Path.Combine(_dir, "c1"), npm: failing));
+        Assert.Contains("exited with code 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("404 Not Found", e.Message, StringComparison.Ordinal);
+
+        string absent = Path.Combine(_dir, "no-such-npm");
+        var missing = Assert.Throws<OnnxRuntimeException>(() => OnnxRuntimePackage.Fetch(Path.Combine(_dir, "c2"), npm: absent));
+        Assert.Contains(absent + " could not be started", missing.Message, StringComparison.Ordinal);
+        Assert.Contains(OnnxRuntimePackage.LibraryEnvironmentVariable, missing.Message, StringComparison.Ordinal);
+    }
+
+    private string Script(string name, string body)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
     }
 
     private string Tarball(params (string Name, byte[] Data)[] entries)
