@@ -17,6 +17,9 @@ internal static class Program
               (--save-frames writes the frames as PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte)
           edgecnn-run inspect MODEL.ecnn
               verify a model file and print its tensors, nodes, kernels and arena plan
+          edgecnn-run bench MODEL.ecnn [--threads N] [--iterations N] [--warmup N] [--json]
+              time a model: p50/p90/p99 latency, GMAC/s and % of this core's measured peak in total and per layer,
+              bytes allocated per run, gen0 collections, peak RSS (defaults: 1 thread, 50 runs after 5 warm-up runs and at least 0.5 s)
           edgecnn-run run --config edgecnn.json [--frames N] [--json-lines stdout|none|FILE]
               the device loop: camera or file frames -> model -> top-k / detections -> GPIO rules, JSON lines,
               systemd watchdog; a summary (frames, bytes allocated and gen0 collections after warm-up) on stderr
@@ -47,6 +50,8 @@ internal static class Program
                     return CheckConfigCommand.Run(rest[0], Console.Out);
                 case "bench" when rest.Contains("--config"):
                     return PipelineBenchCommand.Run(RequiredOption(rest, "--config"), IntOption(rest, "--frames", 1000), IntOption(rest, "--warmup", 100, allowZero: true), IntOption(rest, "--cold-starts", 5, allowZero: true), Console.Out);
+                case "bench" when !rest.Contains("--help"):
+                    return Commands.BenchCommand.Run(rest, Console.Out);
                 default:
                     Console.Out.WriteLine(Usage);
                     return command is "demo" or "help" || rest.Contains("--help") ? 0 : 2;

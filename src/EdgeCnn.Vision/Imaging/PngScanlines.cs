@@ -10,6 +10,7 @@ namespace EdgeCnn.Vision.Imaging;
 internal static class PngScanlines
 {
     private const string Where = "PNG image data (IDAT)";
+    private const long MaxDeflateRatio = 1032;
 
     // Adam7 passes: first column, first row, column step, row step (PNG specification, section 8.2).
     private static readonly (int X0, int Y0, int Dx, int Dy)[] Adam7 =
@@ -20,8 +21,23 @@ internal static class PngScanlines
     public static DecodedImage Decode(PngHeader header, byte[]? palette, byte[] compressed, long idatOffset)
     {
         int channels = header.OutputChannels;
-        var pixels = new byte[(long)header.Width * header.Height * channels];
         (int X0, int Y0, int Dx, int Dy)[] passes = header.Interlaced ? Adam7 : [(0, 0, 1, 1)];
+        long rawBytes = 0;
+        foreach ((int x0, int y0, int dx, int dy) in passes)
+        {
+            long pw = (header.Width - x0 + dx - 1) / dx, ph = (header.Height - y0 + dy - 1) / dy;
+            rawBytes += pw > 0 && ph > 0 ? ph * (1 + RowBytes((int)pw, header.BitsPerPixel)) : 0;
+        }
+
+        // Deflate expands at most 1032:1 (a 258-byte match per 2 bits): refuse data that cannot hold the image before
+        // allocating it, so a tiny file claiming 2^26 pixels costs nothing.
+        if (rawBytes > (compressed.Length * MaxDeflateRatio) + 1024)
+        {
+            throw new ImageFormatException(
+                idatOffset, Where, $"{compressed.Length} compressed bytes cannot inflate to the {rawBytes} bytes the header's size and format need: truncated");
+        }
+
+        var pixels = new byte[(long)header.Width * header.Height * channels];
         int maxRowBytes = RowBytes(header.Width, header.BitsPerPixel);
         var previous = new byte[maxRowBytes];
         var current = new byte[maxRowBytes];

@@ -44,6 +44,13 @@ public class PngDecoderErrorTests
     {
         // 8192 x 8193 is one row over the cap; the IDAT is tiny, nothing is inflated.
         Assert.Contains("2^26", Refuse(File(Ihdr(8192, 8193, 8, 0), Idat(GreyRow), Iend()), 8), StringComparison.Ordinal);
+
+        // At the cap (8192 x 8192 RGB, 192 MiB) with 11 bytes of zlib data: refused from the sizes alone, before the
+        // image is allocated.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Contains("compressed bytes cannot inflate to the 201334784 bytes",
+            Refuse(File(Ihdr(8192, 8192, 8, 2), Idat(GreyRow), Iend()), 33), StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the refusal allocated the image");
     }
 
     [Fact]
