@@ -37,6 +37,7 @@ public sealed unsafe class V4L2Camera : IFrameSource
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        MonotonicClock.Initialize();
         _onEvent = onEvent;
         int errno = Connect(out FrameFormat format, out string failed);
         if (errno != 0 || failed.Length > 0)

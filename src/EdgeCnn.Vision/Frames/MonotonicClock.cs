@@ -8,7 +8,16 @@ namespace EdgeCnn.Vision.Frames;
 /// </summary>
 public static class MonotonicClock
 {
-    private static readonly double s_nsPerTick = 1e9 / Stopwatch.Frequency;
+    public static long NowNs()
+    {
+        long frequency = Stopwatch.Frequency;
+        long ticks = Stopwatch.GetTimestamp();
+        return frequency == 1_000_000_000 ? ticks : (long)(ticks * (1e9 / frequency));
+    }
 
-    public static long NowNs() => Stopwatch.Frequency == 1_000_000_000 ? Stopwatch.GetTimestamp() : (long)(Stopwatch.GetTimestamp() * s_nsPerTick);
+    /// <summary>
+    /// Runs the clock's one-time initialization (Stopwatch's static constructor, which NativeAOT runs lazily and which
+    /// allocates) now: sources call it when constructed so that their first frame allocates nothing.
+    /// </summary>
+    public static void Initialize() => _ = NowNs();
 }

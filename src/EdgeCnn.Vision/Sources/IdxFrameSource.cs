@@ -49,6 +49,7 @@ public sealed class IdxFrameSource : IFrameSource
         }
 
         Format = new FrameFormat(PixelFormat.Grey8, width, height);
+        MonotonicClock.Initialize();
         _count = count;
         _loop = loop && count > 0;
         _maxFrames = Math.Max(0, _loop ? maxFrames : Math.Min(count, maxFrames));

@@ -56,6 +56,7 @@ public sealed class ImageFolderSource : IFrameSource
         }
 
         _maxFrames = loop ? maxFrames : Math.Min(maxFrames, files.Length);
+        MonotonicClock.Initialize();
     }
 
     public FrameFormat Format { get; }

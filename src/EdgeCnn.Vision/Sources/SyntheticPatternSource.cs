@@ -25,6 +25,7 @@ public sealed class SyntheticPatternSource : IFrameSource
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 4);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 4);
         Format = new FrameFormat(PixelFormat.Grey8, width, height);
+        MonotonicClock.Initialize();
         _count = count;
         _state = seed | 1;
     }
