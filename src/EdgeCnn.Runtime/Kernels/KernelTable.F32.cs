@@ -1,4 +1,5 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
 using EdgeCnn.Runtime.Kernels.Vector;
 
@@ -20,7 +21,18 @@ public static partial class KernelTable
             kernels.Add(Gemm<Gemm6x16Vector256>(op, $"f32-{o}-gemm-6x16-minmax-avx2", v256, 200, VectorWidth.V256));
             kernels.Add(Gemm<Gemm6x8Vector128>(op, $"f32-{o}-gemm-6x8-minmax-v128", v128, 100, VectorWidth.V128));
         }
+
+        kernels.Add(Depthwise<DwVector512>("f32-conv-dw-minmax-avx512", v512, 310, VectorWidth.V512));
+        kernels.Add(Depthwise<Dw3x3Vector256>("f32-conv-dw-3x3-minmax-avx2", v256, 220, VectorWidth.V256));
+        kernels.Add(Depthwise<DwVector256>("f32-conv-dw-minmax-avx2", v256, 210, VectorWidth.V256));
+        kernels.Add(Depthwise<Dw3x3Vector128>("f32-conv-dw-3x3-minmax-v128", v128, 120, VectorWidth.V128));
+        kernels.Add(Depthwise<DwVector128>("f32-conv-dw-minmax-v128", v128, 110, VectorWidth.V128));
     }
+
+    private static KernelEntry<ConvF32Plan> Depthwise<TMicro>(string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IDwMicrokernelF32 =>
+        new(name, OpCode.Conv, DataType.Float32, isa, priority, DwConvF32Kernel<TMicro>.Accepts,
+            (p, k) => new DwConvF32Kernel<TMicro>(k.Name, p, width), 1, TMicro.ChannelTile);
 
     private static KernelEntry<ConvF32Plan> Gemm<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
         where TMicro : IGemmMicrokernelF32 =>

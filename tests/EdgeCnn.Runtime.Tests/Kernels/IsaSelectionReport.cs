@@ -14,23 +14,28 @@ public class IsaSelectionReport
 {
     public const string ReportVariable = "EDGECNN_ISA_REPORT";
 
-    /// <summary>A one-node model per (op, type) whose optimized rows should all accept it.</summary>
-    public static IEnumerable<(string Key, OpCode Op, DataType Type, Func<ModelBuilder> Build)> Probes()
+    /// <summary>
+    /// A one-node model per kernel family: Family is the part of the row names (e.g. "-conv-gemm-") whose rows all accept
+    /// the probe, so the best of them that this CPU supports is what Plan must choose (the reference when none is).
+    /// </summary>
+    public static IEnumerable<(string Key, OpCode Op, DataType Type, string Family, Func<ModelBuilder> Build)> Probes()
     {
-        yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, () => Conv(3, 1));
-        yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, () => Conv(1, 1));
-        yield return ("f32-dense", OpCode.Dense, DataType.Float32, Dense);
+        yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(3, 1, group: 1));
+        yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(1, 1, group: 1));
+        yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
+        yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
+        yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
     }
 
     [Fact]
     public void Plan_chooses_the_best_supported_row_and_reports_it()
     {
         var lines = new List<string> { $"available={(int)IsaSupport.Available}" };
-        foreach ((string key, OpCode op, DataType type, Func<ModelBuilder> build) in Probes())
+        foreach ((string key, OpCode op, DataType type, string family, Func<ModelBuilder> build) in Probes())
         {
             using InferenceSession session = build().BuildSession();
             string chosen = session.Kernels.Single(k => k is not null)!.Name;
-            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported);
+            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported && (k.IsReference || k.Name.Contains(family, StringComparison.Ordinal)));
             // The reference row's kernel carries a more specific name (f32-conv2d-ref); optimized kernels carry the row's.
             bool matches = best.IsReference ? chosen.EndsWith("-ref", StringComparison.Ordinal) : string.Equals(chosen, best.Name, StringComparison.Ordinal);
             Assert.True(matches, $"{key}: Plan chose {chosen}; the best supported row with ISA {IsaSupport.Describe(IsaSupport.Available)} is {best.Name}");
@@ -43,12 +48,13 @@ public class IsaSelectionReport
         }
     }
 
-    private static ModelBuilder Conv(int k, int stride)
+    private static ModelBuilder Conv(int k, int stride, int group)
     {
         var b = new ModelBuilder();
+        int outC = group == 1 ? 32 : group;
         TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, 16]);
-        TensorRef w = b.Constant("w", new float[32 * k * k * 16], [32, k, k, 16]);
-        b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2] }));
+        TensorRef w = b.Constant("w", new float[outC * k * k * 16 / group], [outC, k, k, 16 / group]);
+        b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2], Group = group }));
         return b;
     }
 

@@ -13,10 +13,12 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 internal static class KernelComparison
 {
     /// <summary>The table rows of an op a test must cover: every optimized row that can execute here (emulated or not).</summary>
-    public static TheoryData<string> Rows(OpCode op, DataType type)
+    /// <param name="family">A part of the name the rows share (e.g. "-gemm-"), or null for all.</param>
+    public static TheoryData<string> Rows(OpCode op, DataType type, string? family = null)
     {
         var data = new TheoryData<string>();
-        foreach (KernelInfo k in KernelTable.For(op, type).Where(k => !k.IsReference && k.CanExecute))
+        foreach (KernelInfo k in KernelTable.For(op, type).Where(k => !k.IsReference && k.CanExecute
+            && (family is null || k.Name.Contains(family, StringComparison.Ordinal))))
         {
             data.Add(k.Name);
         }
