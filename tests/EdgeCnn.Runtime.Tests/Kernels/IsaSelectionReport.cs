@@ -25,6 +25,12 @@ public class IsaSelectionReport
         yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
         yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
         yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
+        yield return ("f32-sigmoid", OpCode.Sigmoid, DataType.Float32, "f32-sigmoid-", () => Unary(b => b.Node(OpCode.Sigmoid, b.Input("x", DataType.Float32, [1, 40]))));
+        yield return ("f32-maxpool", OpCode.MaxPool, DataType.Float32, "f32-maxpool-",
+            () => Unary(b => b.MaxPool(b.Input("x", DataType.Float32, [1, 6, 6, 16]), [2, 2], [2, 2])));
+        yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
+        yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
+            () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
     }
 
     [Fact]
@@ -55,6 +61,13 @@ public class IsaSelectionReport
         TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, 16]);
         TensorRef w = b.Constant("w", new float[outC * k * k * 16 / group], [outC, k, k, 16 / group]);
         b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2], Group = group }));
+        return b;
+    }
+
+    private static ModelBuilder Unary(Func<ModelBuilder, TensorRef> node)
+    {
+        var b = new ModelBuilder();
+        b.Output(node(b));
         return b;
     }
 
