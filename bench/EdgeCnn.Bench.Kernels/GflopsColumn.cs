@@ -63,9 +63,13 @@ public sealed class GflopsColumn(bool peakFraction) : IColumn
         {
             flops = 2.0 * FmaPeakBenchmark.FmaPerRun * FmaPeakBenchmark.Lanes;
         }
-        else if (c.Parameters["Case"] is string value)
+        else if (c.Parameters.Items.Any(p => string.Equals(p.Name, "Case", StringComparison.Ordinal)) && c.Parameters["Case"] is string value)
         {
             flops = 2.0 * ConvBenchmarks.Parse(value).Shape.Macs;
+        }
+        else if (c.Parameters.Items.Any(p => string.Equals(p.Name, "Shape", StringComparison.Ordinal)) && c.Parameters["Shape"] is string shape)
+        {
+            flops = 2.0 * LayerShape.Find(shape).Macs;
         }
         else
         {
