@@ -13,8 +13,11 @@ namespace EdgeCnn.Runtime.Kernels;
 /// </summary>
 public static partial class KernelTable
 {
-    /// <summary>Whether Plan prefers Winograd F(2,3) over the GEMM for the 3x3 stride-1 layers it accepts (measured: see KERNELS.md).</summary>
-    private const bool WinogradDefault = false;
+    /// <summary>
+    /// Whether Plan prefers Winograd F(2,3) over the GEMM for the 3x3 stride-1 layers it accepts (>= 64 channels in and out,
+    /// one thread): 1.37x to 1.84x faster there, measured in bench/results/kernels-f32.md.
+    /// </summary>
+    private const bool WinogradDefault = true;
 
     static partial void RegisterF32(List<KernelInfo> kernels)
     {
@@ -115,9 +118,6 @@ public static partial class KernelTable
         new(name, op, DataType.Float32, isa, priority, p => p.IsPlain, (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width),
             TMicro.MR, TMicro.NR);
 
-    /// <summary>
-    /// Winograd rows rank below the GEMM of their width (so Plan does not choose them) until bench/results shows them faster;
-    /// see WinogradDefault.
-    /// </summary>
+    /// <summary>Winograd rows rank just above the GEMM of their width when WinogradDefault, else just below (never chosen).</summary>
     private static int WinogradPriority(int width) => WinogradDefault ? width + 5 : width - 5;
 }
