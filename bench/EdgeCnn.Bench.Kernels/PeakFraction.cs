@@ -21,6 +21,13 @@ internal static class PeakFraction
         {
             (string kernel, LayerShape shape) = ConvBenchmarks.Parse(c);
             using InferenceSession session = shape.Build().BuildSession(new SessionOptions { KernelFilter = k => string.Equals(k.Name, kernel, StringComparison.Ordinal) });
+            string chosen = session.Kernels.Single(k => k is not null)!.Name;
+            if (!string.Equals(chosen, kernel, StringComparison.Ordinal))
+            {
+                Console.WriteLine($"{c,-72} refused: Plan chose {chosen}");
+                continue;
+            }
+
             session.Input<float>(0).Fill(0.5f);
             session.Run();
             double bestPeak = double.MaxValue, bestRun = double.MaxValue;
