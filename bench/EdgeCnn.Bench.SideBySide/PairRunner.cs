@@ -107,14 +107,11 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
         };
     }
 
-    /// <summary>
-    /// The EdgeCnn session options for <paramref name="threads"/>. The runtime on this branch plans one thread per session;
-    /// when SessionOptions gains a thread count (branch kernels-f32), N goes in here.
-    /// </summary>
+    /// <summary>The EdgeCnn session options for <paramref name="threads"/>: the same thread count ONNX Runtime gets.</summary>
     internal static SessionOptions EdgeCnnOptions(int threads) =>
-        threads == 1
-            ? SessionOptions.Default
-            : throw new UsageException($"--threads {threads}: this build's runtime runs one thread per session (SessionOptions has no thread count yet)");
+        threads is >= 1 and <= 64
+            ? new SessionOptions { Threads = threads }
+            : throw new UsageException($"--threads {threads}: from 1 to 64");
 
     private static long Time(Action run)
     {

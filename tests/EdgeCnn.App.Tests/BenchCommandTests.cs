@@ -97,11 +97,12 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
-    public void Options_are_checked_and_more_than_one_thread_is_refused_until_the_runtime_has_threads()
+    public void Options_are_checked_and_threads_reach_the_session()
     {
         Assert.Equal(("m.ecnn", 1, 7, 0, true), BenchCommand.Parse(["m.ecnn", "--iterations", "7", "--warmup", "0", "--json"]));
         Assert.Equal(("m.ecnn", 1, 50, 5, false), BenchCommand.Parse(["m.ecnn"]));
-        Assert.Contains("--threads 2", Assert.Throws<UsageException>(() => BenchCommand.OptionsFor(2)).Message, StringComparison.Ordinal);
+        Assert.Equal(2, BenchCommand.OptionsFor(2).Threads);
+        Assert.Contains("--threads 65", Assert.Throws<UsageException>(() => BenchCommand.OptionsFor(65)).Message, StringComparison.Ordinal);
         Assert.Contains("needs a model file", Assert.Throws<UsageException>(() => BenchCommand.Parse(["--json"])).Message, StringComparison.Ordinal);
         Assert.Contains("unknown option '--fast'", Assert.Throws<UsageException>(() => BenchCommand.Parse(["m.ecnn", "--fast"])).Message, StringComparison.Ordinal);
         Assert.Contains("'zero'", Assert.Throws<UsageException>(() => BenchCommand.Parse(["m.ecnn", "--iterations", "zero"])).Message, StringComparison.Ordinal);
@@ -115,7 +116,8 @@ public sealed class BenchCommandTests : IDisposable
     {
         string model = SaveEmbeddedModel();
         Assert.Equal(0, Program.Main(["bench", model, "--iterations", "1", "--warmup", "0"]));
-        Assert.Equal(2, Program.Main(["bench", model, "--threads", "2"])); // usage error
+        Assert.Equal(0, Program.Main(["bench", model, "--threads", "2", "--iterations", "1", "--warmup", "0"]));
+        Assert.Equal(2, Program.Main(["bench", model, "--threads", "0"])); // usage error
         Assert.Equal(3, Program.Main(["bench", Path.Combine(_dir, "absent.ecnn")])); // I/O error
     }
 

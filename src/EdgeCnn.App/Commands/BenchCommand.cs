@@ -36,15 +36,14 @@ internal static class BenchCommand
         return 0;
     }
 
-    /// <summary>
-    /// The session options for <paramref name="threads"/>. The runtime plans single-threaded kernels today; when
-    /// SessionOptions gains a thread count (the multi-threaded kernels), N goes into it here and the check goes.
-    /// </summary>
+    /// <summary>Most threads a bench session may use: more than the machine has only measures the scheduler.</summary>
+    internal const int MaxThreads = 64;
+
+    /// <summary>The session options for <paramref name="threads"/>: Run uses that many threads, the caller's included.</summary>
     internal static SessionOptions OptionsFor(int threads) =>
-        threads == 1
-            ? SessionOptions.Default
-            : throw new UsageException($"--threads {threads}: this build's runtime runs one thread per session (SessionOptions has no "
-                + "thread count yet); use --threads 1");
+        threads <= MaxThreads
+            ? new SessionOptions { Threads = threads }
+            : throw new UsageException($"--threads {threads}: at most {MaxThreads} threads");
 
     internal static (string Model, int Threads, int Iterations, int Warmup, bool Json) Parse(string[] args)
     {

@@ -1,0 +1,83 @@
+using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+
+namespace EdgeCnn.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Plans one small model per (op, type) with default options and checks that Plan chose the best kernel-table row this CPU
+/// supports. In an ISA child process (<see cref="IsaPathTests"/>) it also writes what it saw to the file named by
+/// EDGECNN_ISA_REPORT: the process's ISA flags and each probe's chosen kernel, so the parent can prove which path ran.
+/// To cover a new family, add a probe to <see cref="Probes"/>.
+/// </summary>
+[Trait("Category", "Kernels")]
+public class IsaSelectionReport
+{
+    public const string ReportVariable = "EDGECNN_ISA_REPORT";
+
+    /// <summary>
+    /// A one-node model per kernel family: Family is the part of the row names (e.g. "-conv-gemm-") whose rows all accept
+    /// the probe, so the best of them that this CPU supports is what Plan must choose (the reference when none is).
+    /// </summary>
+    public static IEnumerable<(string Key, OpCode Op, DataType Type, string Family, Func<ModelBuilder> Build)> Probes()
+    {
+        yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(3, 1, group: 1));
+        yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(1, 1, group: 1));
+        yield return ("f32-conv3x3-64", OpCode.Conv, DataType.Float32, "-conv-winograd-", () => Conv(3, 1, group: 1, channels: 64));
+        yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
+        yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
+        yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
+        yield return ("f32-sigmoid", OpCode.Sigmoid, DataType.Float32, "f32-sigmoid-", () => Unary(b => b.Node(OpCode.Sigmoid, b.Input("x", DataType.Float32, [1, 40]))));
+        yield return ("f32-maxpool", OpCode.MaxPool, DataType.Float32, "f32-maxpool-",
+            () => Unary(b => b.MaxPool(b.Input("x", DataType.Float32, [1, 6, 6, 16]), [2, 2], [2, 2])));
+        yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
+        yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
+            () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+    }
+
+    [Fact]
+    public void Plan_chooses_the_best_supported_row_and_reports_it()
+    {
+        var lines = new List<string> { $"available={(int)IsaSupport.Available}" };
+        foreach ((string key, OpCode op, DataType type, string family, Func<ModelBuilder> build) in Probes())
+        {
+            using InferenceSession session = build().BuildSession();
+            string chosen = session.Kernels.Single(k => k is not null)!.Name;
+            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported && (k.IsReference || k.Name.Contains(family, StringComparison.Ordinal)));
+            // The reference row's kernel carries a more specific name (f32-conv2d-ref); optimized kernels carry the row's.
+            bool matches = best.IsReference ? chosen.EndsWith("-ref", StringComparison.Ordinal) : string.Equals(chosen, best.Name, StringComparison.Ordinal);
+            Assert.True(matches, $"{key}: Plan chose {chosen}; the best supported row with ISA {IsaSupport.Describe(IsaSupport.Available)} is {best.Name}");
+            lines.Add($"{key}={chosen}");
+        }
+
+        if (Environment.GetEnvironmentVariable(ReportVariable) is { Length: > 0 } path)
+        {
+            File.WriteAllLines(path, lines);
+        }
+    }
+
+    private static ModelBuilder Conv(int k, int stride, int group, int channels = 16)
+    {
+        var b = new ModelBuilder();
+        int outC = group == 1 ? 2 * channels : group;
+        TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, channels]);
+        TensorRef w = b.Constant("w", new float[outC * k * k * channels / group], [outC, k, k, channels / group]);
+        b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2], Group = group }));
+        return b;
+    }
+
+    private static ModelBuilder Unary(Func<ModelBuilder, TensorRef> node)
+    {
+        var b = new ModelBuilder();
+        b.Output(node(b));
+        return b;
+    }
+
+    private static ModelBuilder Dense()
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Float32, [4, 64]);
+        TensorRef w = b.Constant("w", new float[10 * 64], [10, 64]);
+        b.Output(b.Dense(x, w));
+        return b;
+    }
+}
