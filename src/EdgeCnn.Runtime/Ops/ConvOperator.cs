@@ -56,7 +56,7 @@ internal sealed class ConvOperator : Operator
             return new ConvF32Kernel("f32-" + name, t, g, ConvSupport.ReadActivation(ctx, false), transposed: false);
         }
 
-        return new ConvS8Kernel("s8-" + name, t, g, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)), transposed: false);
+        return S8KernelSelection.Conv(ctx, g, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)));
     }
 
     private static (SpatialGeometry Geometry, int Group) Resolve(NodeContext ctx, TensorDesc x, TensorDesc w)

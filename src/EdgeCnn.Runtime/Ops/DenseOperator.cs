@@ -53,6 +53,6 @@ internal sealed class DenseOperator : Operator
             return new DenseF32Kernel(t, rows, k, outC, ConvSupport.ReadActivation(ctx, false));
         }
 
-        return new DenseS8Kernel(t, rows, k, outC, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)));
+        return S8KernelSelection.Dense(ctx, rows, k, outC, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)));
     }
 }
