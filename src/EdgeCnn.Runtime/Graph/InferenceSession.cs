@@ -16,6 +16,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private readonly SessionTensor[] _inputs;
     private readonly SessionTensor[] _outputs;
     private readonly nint[] _pointers;
+    private readonly Kernels.Threading.WorkerPool? _pool;
     private bool _disposed;
 
     public InferenceSession(EcnnModel model, SessionOptions? options = null)
@@ -51,7 +52,13 @@ public sealed unsafe class InferenceSession : IDisposable
                 $"the model needs an arena of {total} bytes; this session allows {options.MaxArenaBytes} (SessionOptions.MaxArenaBytes)");
         }
 
+        if (options.Threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "SessionOptions.Threads must be at least 1");
+        }
+
         _arena = new Arena(total);
+        _pool = options.Threads > 1 ? new Kernels.Threading.WorkerPool(options.Threads) : null;
         try
         {
             var placements = new TensorPlacement[tensors.Count];
@@ -111,7 +118,7 @@ public sealed unsafe class InferenceSession : IDisposable
 
                 var ctx = new PlanContext(node, nodeInputs[k], nodeOutputs[k], inPtrs, outPtrs,
                     s >= 0 ? _arena.Base + offsets[s] : null,
-                    s >= 0 ? assignment.Buffers[s].Bytes : 0);
+                    s >= 0 ? assignment.Buffers[s].Bytes : 0, options, _pool);
                 _kernels[k] = op.CreateKernel(ctx);
             }
 
@@ -120,6 +127,7 @@ public sealed unsafe class InferenceSession : IDisposable
         }
         catch
         {
+            _pool?.Dispose();
             _arena.Dispose();
             throw;
         }
@@ -142,6 +150,9 @@ public sealed unsafe class InferenceSession : IDisposable
     public IReadOnlyList<long> BufferOffsets { get; }
 
     public IReadOnlyList<TensorPlacement> Placements { get; }
+
+    /// <summary>Threads a Run uses (SessionOptions.Threads).</summary>
+    public int Threads => _pool?.Threads ?? 1;
 
     /// <summary>The kernel chosen for each node (null for views, which run nothing).</summary>
     public IReadOnlyList<Kernel?> Kernels => _kernels;
@@ -209,6 +220,7 @@ public sealed unsafe class InferenceSession : IDisposable
         }
 
         _disposed = true;
+        _pool?.Dispose();
         _arena.Dispose();
         if (_ownsModel)
         {

@@ -82,6 +82,9 @@ public sealed partial class ModelBuilder
     /// <summary>Writes, reads back (verifying) and plans the model.</summary>
     public InferenceSession BuildSession() => InferenceSession.Load(Build());
 
+    /// <summary>Writes, reads back (verifying) and plans the model with the given options.</summary>
+    public InferenceSession BuildSession(SessionOptions options) => InferenceSession.Load(Build(), options);
+
     private TensorRef AddConstant(string name, DataType type, int[] shape, QuantizationInfo? q, byte[] bytes, int count)
     {
         if (ShapeMath.ElementCount(shape) != count)

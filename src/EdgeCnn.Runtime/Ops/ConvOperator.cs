@@ -1,4 +1,5 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Reference;
 
 namespace EdgeCnn.Runtime.Ops;
@@ -53,10 +54,12 @@ internal sealed class ConvOperator : Operator
         string name = $"conv{geo.Rank}d{(group == 1 ? string.Empty : group == x.Shape[^1] && outC == group ? "-dw" : "-g")}-ref";
         if (x.Type == DataType.Float32)
         {
-            return new ConvF32Kernel("f32-" + name, t, g, ConvSupport.ReadActivation(ctx, false), transposed: false);
+            var f32 = new ConvF32Plan(t, g, ConvSupport.ReadActivation(ctx, false), "f32-" + name, ctx.Pool);
+            return KernelTable.Choose(OpCode.Conv, DataType.Float32, f32, ctx.Options).Create(f32);
         }
 
-        return S8KernelSelection.Conv(ctx, g, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)));
+        var s8 = new ConvS8Plan(t, g, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)), "s8-" + name, ctx.Pool);
+        return KernelTable.Choose(OpCode.Conv, DataType.Int8, s8, ctx.Options).Create(s8);
     }
 
     private static (SpatialGeometry Geometry, int Group) Resolve(NodeContext ctx, TensorDesc x, TensorDesc w)

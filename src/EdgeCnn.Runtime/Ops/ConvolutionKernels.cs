@@ -68,6 +68,14 @@ internal sealed unsafe class DenseF32Kernel(ConvTensors t, int rows, int k, int 
         new ReadOnlySpan<float>(t.Bias, t.BiasCount), new Span<float>(t.Y, t.YCount), rows, k, outputs, activation);
 }
 
+internal sealed unsafe class DenseS8Kernel(ConvTensors t, int rows, int k, int outputs, Int8Requant requant) : Kernel
+{
+    public override string Name => "s8-dense-ref";
+
+    public override void Run() => DenseKernels.Int8(new ReadOnlySpan<sbyte>(t.X, t.XCount), new ReadOnlySpan<sbyte>(t.W, t.WCount),
+        new ReadOnlySpan<int>(t.Bias, t.BiasCount), new Span<sbyte>(t.Y, t.YCount), rows, k, outputs, requant);
+}
+
 internal static unsafe class ConvTensorsFactory
 {
     /// <summary>Pointers and element counts of inputs 0..2 and output 0 of a planned node.</summary>

@@ -1,4 +1,6 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Reference;
 
 namespace EdgeCnn.Runtime.Ops;
 
@@ -48,11 +50,15 @@ internal sealed class DenseOperator : Operator
         int k = x.Shape[^1], outC = w.Shape[0];
         int rows = checked((int)(x.ElementCount / k));
         ConvTensors t = ConvTensorsFactory.From(ctx);
+        // Dense is a 1x1 convolution over `rows` pixels of K channels: the conv plans and GEMM kernels serve it unchanged.
+        var g = new ConvGeometry { Batch = rows, InC = k, OutC = outC };
         if (x.Type == DataType.Float32)
         {
-            return new DenseF32Kernel(t, rows, k, outC, ConvSupport.ReadActivation(ctx, false));
+            var f32 = new ConvF32Plan(t, g, ConvSupport.ReadActivation(ctx, false), "f32-dense-ref", ctx.Pool);
+            return KernelTable.Choose(OpCode.Dense, DataType.Float32, f32, ctx.Options).Create(f32);
         }
 
-        return S8KernelSelection.Dense(ctx, rows, k, outC, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)));
+        var s8 = new ConvS8Plan(t, g, ConvSupport.BuildRequant(ctx, outC, ConvSupport.ReadActivation(ctx, true)), "s8-dense-ref", ctx.Pool);
+        return KernelTable.Choose(OpCode.Dense, DataType.Int8, s8, ctx.Options).Create(s8);
     }
 }

@@ -12,9 +12,11 @@ public sealed unsafe class PlanContext : NodeContext
     private readonly byte*[] _outputPointers;
 
     public PlanContext(NodeDesc node, TensorDesc?[] inputs, TensorDesc[] outputs, byte*[] inputPointers, byte*[] outputPointers,
-        byte* scratch, long scratchBytes)
+        byte* scratch, long scratchBytes, SessionOptions? options = null, Kernels.Threading.WorkerPool? pool = null)
         : base(node, inputs)
     {
+        Options = options ?? SessionOptions.Default;
+        Pool = pool;
         Outputs = outputs;
         _inputPointers = inputPointers;
         _outputPointers = outputPointers;
@@ -23,6 +25,12 @@ public sealed unsafe class PlanContext : NodeContext
     }
 
     public TensorDesc[] Outputs { get; }
+
+    /// <summary>The session's options: thread count and kernel restrictions.</summary>
+    public SessionOptions Options { get; }
+
+    /// <summary>The session's worker threads (null when it runs on the caller's thread only).</summary>
+    public Kernels.Threading.WorkerPool? Pool { get; }
 
     public TensorDesc Output(int i) => Outputs[i];
 

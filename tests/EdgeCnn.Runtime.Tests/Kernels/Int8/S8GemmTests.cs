@@ -1,52 +1,49 @@
+using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Int8;
 using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Kernels.Threading;
 using EdgeCnn.Runtime.Ops;
 using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
 
 /// <summary>
-/// Every int8 GEMM microkernel this CPU runs (S8GemmTable), as convolution (plain and indirect) and Dense, against the
+/// Every int8 GEMM row of the kernel table this CPU can execute, as convolution (plain and indirect) and Dense, against the
 /// reference kernels bit for bit: output channels and pixel counts that leave every partial tile, input channels that
 /// leave every reduction tail, 1D/2D/3D, strides, dilations, padding, groups, zero points at -128 and 127, weights at
 /// -128 and 127, biases that make the int32 sum wrap, and every clamp. Each failure names the kernel and the case.
 /// </summary>
+[Trait("Category", "Kernels")]
 public unsafe class S8GemmTests
 {
-    public static TheoryData<string> Kernels()
-    {
-        var data = new TheoryData<string>();
-        foreach (S8GemmEntry e in S8GemmTable.All)
-        {
-            if (e.IsSupported)
-            {
-                data.Add(e.Suffix);
-            }
-        }
+    public static TheoryData<string> Kernels() => KernelComparison.Rows(OpCode.Conv, DataType.Int8);
 
-        return data;
-    }
+    public static TheoryData<string> DenseKernels() => KernelComparison.Rows(OpCode.Dense, DataType.Int8);
 
-    internal static S8GemmEntry Entry(string suffix) => Array.Find(S8GemmTable.All, e => string.Equals(e.Suffix, suffix, StringComparison.Ordinal))!;
+    internal static KernelEntry<ConvS8Plan> Entry(string name) => (KernelEntry<ConvS8Plan>)KernelTable.Find(name);
 
     [Fact]
-    public void The_table_offers_a_selectable_kernel_and_the_portable_one()
+    public void Every_gemm_row_is_in_the_table_for_conv_and_dense()
     {
-        Assert.True(S8GemmTable.Best.Selectable);
-        Assert.Contains(S8GemmTable.All, e => e.Suffix.EndsWith("-v128", StringComparison.Ordinal) && e.IsSupported);
+        foreach (string isa in (string[])["4x16c4-minmax-avxvnni", "4x8c4-minmax-avx2", "4x16c4-minmax-v512", "4x16c4-minmax-avxvnniemu", "4x8c4-minmax-v128"])
+        {
+            Assert.IsType<KernelEntry<ConvS8Plan>>(KernelTable.Find("s8-conv-gemm-" + isa));
+            Assert.IsType<KernelEntry<ConvS8Plan>>(KernelTable.Find("s8-dense-gemm-" + isa));
+        }
     }
 
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Pointwise_conv_every_tail(string kernel)
     {
-        S8GemmEntry e = Entry(kernel);
+        KernelEntry<ConvS8Plan> e = Entry(kernel);
         var rng = new Random(1);
         for (int inC = 1; inC <= 19; inC++)
         {
-            foreach (int outC in new[] { 1, 3, e.Nr - 1, e.Nr, e.Nr + 1, (2 * e.Nr) + 5 })
+            foreach (int outC in new[] { 1, 3, e.TileColumns - 1, e.TileColumns, e.TileColumns + 1, (2 * e.TileColumns) + 5 })
             {
-                int pixels = rng.Next(1, (3 * e.Mr) + 2);
+                int pixels = rng.Next(1, (3 * e.TileRows) + 2);
                 var g = new ConvGeometry { InW = pixels, InC = inC, OutW = pixels, OutC = outC };
                 CheckConv(e, g, rng, expectPlainGemm: true);
             }
@@ -57,7 +54,7 @@ public unsafe class S8GemmTests
     [MemberData(nameof(Kernels))]
     public void Conv_geometries_match_the_reference(string kernel)
     {
-        S8GemmEntry e = Entry(kernel);
+        KernelEntry<ConvS8Plan> e = Entry(kernel);
         var rng = new Random(2);
         (int H, int W, int C, int O, int K, int S, int D, int P, int G)[] cases =
         [
@@ -88,7 +85,7 @@ public unsafe class S8GemmTests
     [MemberData(nameof(Kernels))]
     public void Random_1d_2d_3d_convolutions_match_the_reference(string kernel)
     {
-        S8GemmEntry e = Entry(kernel);
+        KernelEntry<ConvS8Plan> e = Entry(kernel);
         var rng = new Random(3);
         for (int i = 0; i < 40; i++)
         {
@@ -122,10 +119,10 @@ public unsafe class S8GemmTests
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
+    [MemberData(nameof(DenseKernels))]
     public void Dense_matches_the_reference(string kernel)
     {
-        S8GemmEntry e = Entry(kernel);
+        KernelEntry<ConvS8Plan> e = Entry(kernel);
         var rng = new Random(4);
         foreach ((int rows, int k, int outputs) in new[] { (1, 1, 1), (1, 256, 10), (3, 7, 17), (5, 64, 33), (9, 3, 16), (4, 1000, 8) })
         {
@@ -135,53 +132,71 @@ public unsafe class S8GemmTests
                 int[] bias = rng.Next(3) == 0 ? [] : S8TestData.Bias(rng, outputs, huge: true);
                 Int8Requant requant = S8TestData.Requant(rng, outputs, zx, zy, -128, 127);
                 var expected = new sbyte[rows * outputs];
-                DenseKernels.Int8(x, w, bias, expected, rows, k, outputs, requant);
-                var actual = new sbyte[(rows * outputs) + 1];
-                actual[^1] = 77;
-                fixed (sbyte* px = x)
-                fixed (sbyte* py = actual)
-                {
-                    Kernel kern = e.Dense(px, py, rows, k, outputs, w, bias, requant);
-                    Assert.StartsWith("s8-dense-gemm-", kern.Name, StringComparison.Ordinal);
-                    kern.Run();
-                }
-
-                string context = $"{e.Suffix} dense rows {rows} k {k} outputs {outputs} zx {zx} zy {zy} bias {bias.Length}";
-                Tolerance.Equal(expected, actual.AsSpan(0, rows * outputs), context);
-                Assert.True(actual[^1] == 77, $"{context}: wrote past the output");
+                EdgeCnn.Runtime.Kernels.Reference.DenseKernels.Int8(x, w, bias, expected, rows, k, outputs, requant);
+                var g = new ConvGeometry { Batch = rows, InC = k, OutC = outputs };
+                string context = $"{e.Name} rows {rows} k {k} outputs {outputs} zx {zx} zy {zy} bias {bias.Length}";
+                Tolerance.Equal(expected, Execute(e, g, x, w, bias, requant, null, context), context);
             }
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Worker_threads_compute_the_same(string kernel)
+    {
+        KernelEntry<ConvS8Plan> e = Entry(kernel);
+        var rng = new Random(5);
+        using var pool = new WorkerPool(3);
+        var g = new ConvGeometry
+        {
+            Batch = 2, InH = 7, InW = 6, InC = 12, OutH = 7, OutW = 6, OutC = 20, KH = 3, KW = 3, PadH = 1, PadW = 1, Group = 2,
+        };
+        CheckConv(e, g, rng, expectPlainGemm: false, pool);
+    }
+
     /// <summary>Random data for geometry g (zero points, clamps and bias drawn per call), reference vs kernel.</summary>
-    internal static void CheckConv(S8GemmEntry e, ConvGeometry g, Random rng, bool? expectPlainGemm)
+    internal static void CheckConv(KernelEntry<ConvS8Plan> e, ConvGeometry g, Random rng, bool? expectPlainGemm, WorkerPool? pool = null)
     {
         int[] zeroPoints = [-128, 127, 0, -5, 60];
         int zx = zeroPoints[rng.Next(zeroPoints.Length)], zy = zeroPoints[rng.Next(zeroPoints.Length)];
         (int min, int max) = rng.Next(3) switch { 0 => (-128, 127), 1 => (zy, 127), _ => (Math.Max(-128, zy - 30), Math.Min(127, zy + 40)) };
-        int inCount = g.Batch * g.InD * g.InH * g.InW * g.InC, outCount = g.Batch * g.OutD * g.OutH * g.OutW * g.OutC;
+        int inCount = g.Batch * g.InD * g.InH * g.InW * g.InC;
         sbyte[] x = S8TestData.Values(rng, inCount), w = S8TestData.Values(rng, g.OutC * g.WeightsPerOutput);
         int[] bias = rng.Next(4) == 0 ? [] : S8TestData.Bias(rng, g.OutC, huge: rng.Next(2) == 0);
         Int8Requant requant = S8TestData.Requant(rng, g.OutC, zx, zy, min, max);
-        var expected = new sbyte[outCount];
+        var expected = new sbyte[g.Batch * g.OutD * g.OutH * g.OutW * g.OutC];
         ConvKernels.Int8(x, w, bias, expected, g, requant);
-        var actual = new sbyte[outCount + 1];
-        actual[^1] = 77;
-        string context = $"{e.Suffix} {g} zx {zx} zy {zy} clamp [{min}, {max}] bias {bias.Length}";
+        string context = $"{e.Name} {g} zx {zx} zy {zy} clamp [{min}, {max}] bias {bias.Length} threads {pool?.Threads ?? 1}";
+        Tolerance.Equal(expected, Execute(e, g, x, w, bias, requant, pool, context, expectPlainGemm), context);
+    }
+
+    /// <summary>Plans the row's kernel over pinned copies of the operands, runs it twice, returns the output.</summary>
+    private static sbyte[] Execute(KernelEntry<ConvS8Plan> e, ConvGeometry g, sbyte[] x, sbyte[] w, int[] bias, Int8Requant requant,
+        WorkerPool? pool, string context, bool? expectPlainGemm = null)
+    {
+        int outCount = g.Batch * g.OutD * g.OutH * g.OutW * g.OutC;
+        var y = new sbyte[outCount + 1];
+        y.AsSpan().Fill(-99); // poison: an output the kernel forgets fails
         fixed (sbyte* px = x)
-        fixed (sbyte* py = actual)
+        fixed (sbyte* pw = w)
+        fixed (int* pb = bias)
+        fixed (sbyte* py = y)
         {
-            Kernel kernel = e.Conv(px, py, g, w, bias, requant);
+            var tensors = new ConvTensors((byte*)px, x.Length, (byte*)pw, w.Length, bias.Length == 0 ? null : (byte*)pb, bias.Length, (byte*)py, outCount);
+            var plan = new ConvS8Plan(tensors, g, requant, "s8-conv-ref", pool);
+            Assert.True(e.Accepts(plan), $"{context}: the row refuses the plan");
+            Kernel kernel = e.Create(plan);
+            Assert.Equal(e.Name, kernel.Name);
             if (expectPlainGemm is { } plain)
             {
-                Assert.True(kernel.Name.Contains(plain ? "-gemm-" : "-igemm-", StringComparison.Ordinal), $"{context}: {kernel.Name}");
+                Assert.True(((IS8GemmKernel)kernel).IsPlainGemm == plain, $"{context}: plain GEMM expected {plain}");
             }
 
             kernel.Run();
             kernel.Run(); // a second run gives the same: nothing carried over
         }
 
-        Tolerance.Equal(expected, actual.AsSpan(0, outCount), context);
-        Assert.True(actual[^1] == 77, $"{context}: wrote past the output");
+        Assert.True(y[^1] == -99, $"{context}: wrote past the output");
+        return y[..^1];
     }
 }

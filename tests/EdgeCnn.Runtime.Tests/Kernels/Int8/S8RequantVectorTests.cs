@@ -11,6 +11,7 @@ namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
 /// bit for bit, over every row length 0..70 (every tail of 4, 8 and 16 lanes), accumulators at the int32 extremes, every
 /// shift from -31 to 30, and output zero points and clamps at the int8 extremes.
 /// </summary>
+[Trait("Category", "Kernels")]
 public unsafe class S8RequantVectorTests
 {
     public delegate void RowFunction(int* acc, sbyte* y, int count, S8RequantView q);

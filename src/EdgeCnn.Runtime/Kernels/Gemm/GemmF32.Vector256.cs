@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace EdgeCnn.Runtime.Kernels.Gemm;
+
+/// <summary>
+/// f32-gemm-6x16-minmax-avx2: 6 rows x 16 columns in 12 accumulators of 8 floats, plus 2 weight vectors and 1 broadcast:
+/// 15 of the 16 ymm registers. Per reduction step: 2 weight loads, 6 broadcasts, 12 FMAs, so the two FMA pipes stay busy
+/// (6 cycles per step) with loads to spare.
+/// </summary>
+internal readonly unsafe struct Gemm6x16Vector256 : IGemmMicrokernelF32
+{
+    public static int MR => 6;
+
+    public static int NR => 16;
+
+    [SkipLocalsInit]
+    public static void Run(nint mr, nint nc, nint kc, nint ks, float** a, nint aOffset, float* zero, float* w, float* c, nint cStride,
+        float min, float max)
+    {
+        float* c0 = c;
+        float* c1 = mr < 2 ? c0 : c0 + cStride;
+        float* c2 = mr < 3 ? c1 : c1 + cStride;
+        float* c3 = mr < 4 ? c2 : c2 + cStride;
+        float* c4 = mr < 5 ? c3 : c3 + cStride;
+        float* c5 = mr < 6 ? c4 : c4 + cStride;
+        Vector256<float> vmin = Vector256.Create(min), vmax = Vector256.Create(max);
+        while (true)
+        {
+            Vector256<float> acc0a = Vector256.Load(w), acc0b = Vector256.Load(w + 8);
+            Vector256<float> acc1a = acc0a, acc1b = acc0b, acc2a = acc0a, acc2b = acc0b;
+            Vector256<float> acc3a = acc0a, acc3b = acc0b, acc4a = acc0a, acc4b = acc0b, acc5a = acc0a, acc5b = acc0b;
+            w += 16;
+            float** ap = a;
+            for (nint t = 0; t < ks; t++, ap += 6)
+            {
+                float* a0 = ap[0] == zero ? zero : ap[0] + aOffset;
+                float* a1 = ap[1] == zero ? zero : ap[1] + aOffset;
+                float* a2 = ap[2] == zero ? zero : ap[2] + aOffset;
+                float* a3 = ap[3] == zero ? zero : ap[3] + aOffset;
+                float* a4 = ap[4] == zero ? zero : ap[4] + aOffset;
+                float* a5 = ap[5] == zero ? zero : ap[5] + aOffset;
+                for (nint k = 0; k < kc; k++, w += 16)
+                {
+                    Vector256<float> b0 = Vector256.Load(w), b1 = Vector256.Load(w + 8);
+                    Vector256<float> v = Vector256.Create(a0[k]);
+                    acc0a = Vector256.MultiplyAddEstimate(v, b0, acc0a);
+                    acc0b = Vector256.MultiplyAddEstimate(v, b1, acc0b);
+                    v = Vector256.Create(a1[k]);
+                    acc1a = Vector256.MultiplyAddEstimate(v, b0, acc1a);
+                    acc1b = Vector256.MultiplyAddEstimate(v, b1, acc1b);
+                    v = Vector256.Create(a2[k]);
+                    acc2a = Vector256.MultiplyAddEstimate(v, b0, acc2a);
+                    acc2b = Vector256.MultiplyAddEstimate(v, b1, acc2b);
+                    v = Vector256.Create(a3[k]);
+                    acc3a = Vector256.MultiplyAddEstimate(v, b0, acc3a);
+                    acc3b = Vector256.MultiplyAddEstimate(v, b1, acc3b);
+                    v = Vector256.Create(a4[k]);
+                    acc4a = Vector256.MultiplyAddEstimate(v, b0, acc4a);
+                    acc4b = Vector256.MultiplyAddEstimate(v, b1, acc4b);
+                    v = Vector256.Create(a5[k]);
+                    acc5a = Vector256.MultiplyAddEstimate(v, b0, acc5a);
+                    acc5b = Vector256.MultiplyAddEstimate(v, b1, acc5b);
+                }
+            }
+
+            // Rows are stored last to first: a row past mr aliases the last valid row's pointer, and the valid row's own
+            // store (which computed the same pointers) lands last.
+            if (nc >= 16)
+            {
+                Store(c5, acc5a, acc5b, vmin, vmax);
+                Store(c4, acc4a, acc4b, vmin, vmax);
+                Store(c3, acc3a, acc3b, vmin, vmax);
+                Store(c2, acc2a, acc2b, vmin, vmax);
+                Store(c1, acc1a, acc1b, vmin, vmax);
+                Store(c0, acc0a, acc0b, vmin, vmax);
+                nc -= 16;
+                if (nc == 0)
+                {
+                    return;
+                }
+
+                c0 += 16;
+                c1 += 16;
+                c2 += 16;
+                c3 += 16;
+                c4 += 16;
+                c5 += 16;
+                continue;
+            }
+
+            StoreTail(c5, acc5a, acc5b, nc, vmin, vmax);
+            StoreTail(c4, acc4a, acc4b, nc, vmin, vmax);
+            StoreTail(c3, acc3a, acc3b, nc, vmin, vmax);
+            StoreTail(c2, acc2a, acc2b, nc, vmin, vmax);
+            StoreTail(c1, acc1a, acc1b, nc, vmin, vmax);
+            StoreTail(c0, acc0a, acc0b, nc, vmin, vmax);
+            return;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> lo, Vector256<float> hi, Vector256<float> vmin, Vector256<float> vmax)
+    {
+        Vector256.Min(Vector256.Max(lo, vmin), vmax).Store(c);
+        Vector256.Min(Vector256.Max(hi, vmin), vmax).Store(c + 8);
+    }
+
+    /// <summary>The last 1..15 columns of a row.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreTail(float* c, Vector256<float> lo, Vector256<float> hi, nint n, Vector256<float> vmin, Vector256<float> vmax)
+    {
+        lo = Vector256.Min(Vector256.Max(lo, vmin), vmax);
+        hi = Vector256.Min(Vector256.Max(hi, vmin), vmax);
+        if (n >= 8)
+        {
+            lo.Store(c);
+            lo = hi;
+            c += 8;
+            n -= 8;
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            c[j] = lo.GetElement(j);
+        }
+    }
+}
