@@ -11,7 +11,8 @@ namespace EdgeCnn.Runtime.Kernels;
 /// ranked below the AVX2 one on purpose: without VNNI, vpmaddwd on 256 bits does more MACs per instruction than 512-bit
 /// vpmulld, so AVX2 stays the choice on AVX-512 CPUs lacking AVX-VNNI. The AVX2 emulation of the VNNI kernel (120) needs
 /// AVX2, so the AVX2 kernel always outranks it: it is never planned by default and exists to run the VNNI kernel's
-/// packing and u8 correction bit-exactly where AVX-VNNI is absent.
+/// packing and u8 correction bit-exactly where AVX-VNNI is absent. Direct depthwise rows rank above every GEMM of an
+/// ISA at least as wide (a depthwise node in the GEMM wastes 3 of every 4 reduction lanes), the 3x3 one above the KxK one.
 /// </summary>
 public static partial class KernelTable
 {
@@ -26,7 +27,24 @@ public static partial class KernelTable
             kernels.Add(S8Gemm<S8Gemm4x16c4U8<Avx2DpbusdEmulation>>(op, avx2, 120));
             kernels.Add(S8Gemm<S8Gemm4x8c4Vector128>(op, IsaRequirement.Vector128, 100));
         }
+
+        RegisterS8Depthwise(kernels);
     }
+
+    /// <summary>Direct depthwise rows (Conv only), above the GEMM of the same ISA, which also accepts depthwise nodes.</summary>
+    static void RegisterS8Depthwise(List<KernelInfo> kernels)
+    {
+        kernels.Add(S8Depthwise<S8Depthwise3x3Avx2>("s8-conv-dw-3x3-minmax-avx2", IsaRequirement.Avx2, 460, taps9: true));
+        kernels.Add(S8Depthwise<S8DepthwiseAvx2>("s8-conv-dw-minmax-avx2", IsaRequirement.Avx2, 450, taps9: false));
+        kernels.Add(S8Depthwise<S8Depthwise3x3Vector128>("s8-conv-dw-3x3-minmax-v128", IsaRequirement.Vector128, 180, taps9: true));
+        kernels.Add(S8Depthwise<S8DepthwiseVector128>("s8-conv-dw-minmax-v128", IsaRequirement.Vector128, 170, taps9: false));
+    }
+
+    private static KernelEntry<ConvS8Plan> S8Depthwise<TPixel>(string name, IsaRequirement isa, int priority, bool taps9)
+        where TPixel : struct, IS8DepthwisePixel =>
+        new(name, OpCode.Conv, DataType.Int8, isa, priority,
+            p => S8DepthwiseConv<TPixel>.IsDepthwise(p) && (!taps9 || (p.Geometry.KD == 1 && p.Geometry.KH == 3 && p.Geometry.KW == 3)),
+            (p, row) => new S8DepthwiseConv<TPixel>(row.Name, p));
 
     private static KernelEntry<ConvS8Plan> S8Gemm<TKernel>(OpCode op, IsaRequirement isa, int priority)
         where TKernel : struct, IS8GemmMicrokernel =>

@@ -23,6 +23,8 @@ public class IsaSelectionReport
         yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, () => ConvS8(3));
         yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, () => ConvS8(1));
         yield return ("s8-dense", OpCode.Dense, DataType.Int8, DenseS8);
+        yield return ("s8-dw3x3", OpCode.Conv, DataType.Int8, () => DepthwiseS8(3));
+        yield return ("s8-dw5x5", OpCode.Conv, DataType.Int8, () => DepthwiseS8(5));
     }
 
     [Fact]
@@ -33,7 +35,10 @@ public class IsaSelectionReport
         {
             using InferenceSession session = build().BuildSession();
             string chosen = session.Kernels.Single(k => k is not null)!.Name;
-            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported);
+            // Direct depthwise rows accept only depthwise nodes, and 3x3 rows only 3x3 windows: they compete only in those probes.
+            bool depthwise = key.Contains("-dw", StringComparison.Ordinal), window3x3 = key.Contains("3x3", StringComparison.Ordinal);
+            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported && (k.IsReference ||
+                (depthwise == k.Name.Contains("-dw-", StringComparison.Ordinal) && (window3x3 || !k.Name.Contains("-3x3-", StringComparison.Ordinal)))));
             // The reference row's kernel carries a more specific name (f32-conv2d-ref); optimized kernels carry the row's.
             bool matches = best.IsReference ? chosen.EndsWith("-ref", StringComparison.Ordinal) : string.Equals(chosen, best.Name, StringComparison.Ordinal);
             Assert.True(matches, $"{key}: Plan chose {chosen}; the best supported row with ISA {IsaSupport.Describe(IsaSupport.Available)} is {best.Name}");
@@ -63,6 +68,15 @@ public class IsaSelectionReport
         TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 16], s_q);
         TensorRef w = b.Constant("w", new sbyte[32 * k * k * 16], [32, k, k, 16], QuantizationInfo.PerTensor(0.01f, 0));
         b.Output(b.Conv(x, w, null, new ConvOptions { Pads = [k / 2, k / 2, k / 2, k / 2] }, s_q));
+        return b;
+    }
+
+    private static ModelBuilder DepthwiseS8(int k)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 24], s_q);
+        TensorRef w = b.Constant("w", new sbyte[24 * k * k], [24, k, k, 1], QuantizationInfo.PerTensor(0.01f, 0));
+        b.Output(b.Conv(x, w, null, new ConvOptions { Group = 24, Pads = [k / 2, k / 2, k / 2, k / 2] }, s_q));
         return b;
     }
 
