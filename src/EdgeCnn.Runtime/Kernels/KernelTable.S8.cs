@@ -29,6 +29,57 @@ public static partial class KernelTable
         }
 
         RegisterS8Depthwise(kernels);
+        RegisterS8Elementwise(kernels);
+    }
+
+    /// <summary>
+    /// The best optimized int8 row for a node whose reference kernel its operator builds itself (Quantize, Dequantize, Add,
+    /// Sub, Concat), or null: the same rules as <see cref="Choose{TPlan}"/> without the reference fallback.
+    /// </summary>
+    internal static KernelEntry<TPlan>? ChooseS8<TPlan>(OpCode op, DataType type, TPlan plan, SessionOptions options)
+    {
+        KernelEntry<TPlan>? best = null;
+        foreach (KernelInfo info in s_all)
+        {
+            if (info.Op != op || info.Type != type || info is not KernelEntry<TPlan> entry || entry.IsReference)
+            {
+                continue;
+            }
+
+            bool allowed = options.KernelFilter is { } filter ? filter(entry) && entry.CanExecute : entry.IsSupported;
+            if (allowed && (best is null || entry.Priority > best.Priority) && entry.Accepts(plan))
+            {
+                best = entry;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub and Concat requantization.</summary>
+    static void RegisterS8Elementwise(List<KernelInfo> kernels)
+    {
+        const IsaRequirement v256 = IsaRequirement.Vector256, v128 = IsaRequirement.Vector128, avx2 = IsaRequirement.Avx2;
+        kernels.Add(new KernelEntry<S8QuantizePlan>("f32-s8-quantize-avx2", OpCode.Quantize, DataType.Float32, v256, 200, _ => true,
+            (p, row) => new S8QuantizeKernel(row.Name, p, wide: true)));
+        kernels.Add(new KernelEntry<S8QuantizePlan>("f32-s8-quantize-v128", OpCode.Quantize, DataType.Float32, v128, 100, _ => true,
+            (p, row) => new S8QuantizeKernel(row.Name, p, wide: false)));
+        kernels.Add(new KernelEntry<S8DequantizePlan>("s8-f32-dequantize-avx2", OpCode.Dequantize, DataType.Int8, v256, 200, p => p.PerTensor,
+            (p, row) => new S8DequantizeKernel(row.Name, p, wide: true)));
+        kernels.Add(new KernelEntry<S8DequantizePlan>("s8-f32-dequantize-v128", OpCode.Dequantize, DataType.Int8, v128, 100, p => p.PerTensor,
+            (p, row) => new S8DequantizeKernel(row.Name, p, wide: false)));
+        foreach ((OpCode op, string name) in (ReadOnlySpan<(OpCode, string)>)[(OpCode.Add, "vadd"), (OpCode.Sub, "vsub")])
+        {
+            kernels.Add(new KernelEntry<S8AddPlan>($"s8-{name}-avx2", op, DataType.Int8, avx2, 200, p => p.SameShape,
+                (p, row) => new S8AddKernel(row.Name, p, avx2: true)));
+            kernels.Add(new KernelEntry<S8AddPlan>($"s8-{name}-v128", op, DataType.Int8, v128, 100, p => p.SameShape,
+                (p, row) => new S8AddKernel(row.Name, p, avx2: false)));
+        }
+
+        kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,
+            (p, row) => new S8ConcatKernel(row.Name, p, avx2: true)));
+        kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-v128", OpCode.Concat, DataType.Int8, v128, 100, p => p.AnyRequantize,
+            (p, row) => new S8ConcatKernel(row.Name, p, avx2: false)));
     }
 
     /// <summary>Direct depthwise rows (Conv only), above the GEMM of the same ISA, which also accepts depthwise nodes.</summary>
