@@ -154,6 +154,9 @@ public sealed unsafe class InferenceSession : IDisposable
     /// <summary>Threads a Run uses (SessionOptions.Threads).</summary>
     public int Threads => _pool?.Threads ?? 1;
 
+    /// <summary>The worker threads (null with one thread); tests read their allocation count.</summary>
+    internal Kernels.Threading.WorkerPool? Pool => _pool;
+
     /// <summary>The kernel chosen for each node (null for views, which run nothing).</summary>
     public IReadOnlyList<Kernel?> Kernels => _kernels;
 

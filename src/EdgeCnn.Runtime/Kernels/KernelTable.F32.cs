@@ -1,4 +1,6 @@
+using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
 using EdgeCnn.Runtime.Kernels.Vector;
 
@@ -20,7 +22,78 @@ public static partial class KernelTable
             kernels.Add(Gemm<Gemm6x16Vector256>(op, $"f32-{o}-gemm-6x16-minmax-avx2", v256, 200, VectorWidth.V256));
             kernels.Add(Gemm<Gemm6x8Vector128>(op, $"f32-{o}-gemm-6x8-minmax-v128", v128, 100, VectorWidth.V128));
         }
+
+        kernels.Add(Depthwise<DwVector512>("f32-conv-dw-minmax-avx512", v512, 310, VectorWidth.V512));
+        kernels.Add(Depthwise<Dw3x3Vector256>("f32-conv-dw-3x3-minmax-avx2", v256, 220, VectorWidth.V256));
+        kernels.Add(Depthwise<DwVector256>("f32-conv-dw-minmax-avx2", v256, 210, VectorWidth.V256));
+        kernels.Add(Depthwise<Dw3x3Vector128>("f32-conv-dw-3x3-minmax-v128", v128, 120, VectorWidth.V128));
+        kernels.Add(Depthwise<DwVector128>("f32-conv-dw-minmax-v128", v128, 110, VectorWidth.V128));
+
+        Unary(kernels, OpCode.Relu, _ => default(ReluVector));
+        Unary(kernels, OpCode.Clip, n => new ClipVector(n.Float(AttributeKey.Min, float.NegativeInfinity), n.Float(AttributeKey.Max, float.PositiveInfinity)));
+        Unary(kernels, OpCode.LeakyRelu, n => new LeakyReluVector(n.Float(AttributeKey.Alpha, 0.01f)));
+        Unary(kernels, OpCode.HardSigmoid, n => new HardSigmoidVector(n.Float(AttributeKey.Alpha, 0.2f), n.Float(AttributeKey.Beta, 0.5f)));
+        Unary(kernels, OpCode.HardSwish, _ => default(HardSwishVector));
+        Unary(kernels, OpCode.Sigmoid, _ => default(SigmoidVector));
+        Unary(kernels, OpCode.Tanh, _ => default(TanhVector));
+        Unary(kernels, OpCode.Silu, _ => default(SiluVector));
+        Unary(kernels, OpCode.Exp, _ => default(ExpVector));
+
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.MaxPool, OpCode.AveragePool, OpCode.GlobalMaxPool, OpCode.GlobalAveragePool])
+        {
+            string name = $"f32-{op.ToString().ToLowerInvariant()}";
+            kernels.Add(Widths<PoolF32Plan>(op, name, 300, PoolF32VectorKernel<Ops512, Vector512<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
+            kernels.Add(Widths<PoolF32Plan>(op, name, 200, PoolF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
+            kernels.Add(Widths<PoolF32Plan>(op, name, 100, PoolF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+        }
+
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Softmax, OpCode.LogSoftmax])
+        {
+            string name = $"f32-{op.ToString().ToLowerInvariant()}";
+            kernels.Add(Widths<SoftmaxF32Plan>(op, name, 300, SoftmaxF32VectorKernel<Ops512, Vector512<float>>.Accepts, (p, k) => new SoftmaxF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
+            kernels.Add(Widths<SoftmaxF32Plan>(op, name, 200, SoftmaxF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new SoftmaxF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
+            kernels.Add(Widths<SoftmaxF32Plan>(op, name, 100, SoftmaxF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new SoftmaxF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+        }
+
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Add, OpCode.Sub, OpCode.Mul, OpCode.Div])
+        {
+            string name = $"f32-v{op.ToString().ToLowerInvariant()}";
+            OpCode o = op;
+            kernels.Add(Widths<BinaryF32Plan>(op, name, 300, BinaryF32VectorKernel<Ops512, Vector512<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops512, Vector512<float>>(k.Name, p, o)));
+            kernels.Add(Widths<BinaryF32Plan>(op, name, 200, BinaryF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops256, Vector256<float>>(k.Name, p, o)));
+            kernels.Add(Widths<BinaryF32Plan>(op, name, 100, BinaryF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops128, Vector128<float>>(k.Name, p, o)));
+        }
     }
+
+    /// <summary>A row of an element-wise family at the width its priority names (300 avx512, 200 avx2, 100 v128).</summary>
+    private static KernelEntry<TPlan> Widths<TPlan>(OpCode op, string name, int priority, Func<TPlan, bool> accepts,
+        Func<TPlan, KernelInfo, Ops.Kernel> create)
+    {
+        (string isaName, IsaRequirement isa) = priority switch
+        {
+            300 => ("avx512", IsaRequirement.Vector512),
+            200 => ("avx2", IsaRequirement.Vector256),
+            _ => ("v128", IsaRequirement.Vector128),
+        };
+        return new KernelEntry<TPlan>($"{name}-{isaName}", op, DataType.Float32, isa, priority, accepts, create);
+    }
+
+    private static void Unary<TFunction>(List<KernelInfo> kernels, OpCode op, Func<Ops.NodeContext, TFunction> function)
+        where TFunction : struct, IVectorUnaryF32
+    {
+        string name = $"f32-{op.ToString().ToLowerInvariant()}";
+        foreach ((int priority, VectorWidth width) in (ReadOnlySpan<(int, VectorWidth)>)[(300, VectorWidth.V512), (200, VectorWidth.V256), (100, VectorWidth.V128)])
+        {
+            VectorWidth w = width;
+            kernels.Add(Widths<UnaryF32Plan>(op, name, priority, _ => true,
+                (p, k) => new VectorUnaryKernel<TFunction>(k.Name, p, function(p.Node), w)));
+        }
+    }
+
+    private static KernelEntry<ConvF32Plan> Depthwise<TMicro>(string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IDwMicrokernelF32 =>
+        new(name, OpCode.Conv, DataType.Float32, isa, priority, DwConvF32Kernel<TMicro>.Accepts,
+            (p, k) => new DwConvF32Kernel<TMicro>(k.Name, p, width), 1, TMicro.ChannelTile);
 
     private static KernelEntry<ConvF32Plan> Gemm<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
         where TMicro : IGemmMicrokernelF32 =>

@@ -32,30 +32,6 @@ public static partial class KernelTable
         RegisterS8Elementwise(kernels);
     }
 
-    /// <summary>
-    /// The best optimized int8 row for a node whose reference kernel its operator builds itself (Quantize, Dequantize, Add,
-    /// Sub, Concat), or null: the same rules as <see cref="Choose{TPlan}"/> without the reference fallback.
-    /// </summary>
-    internal static KernelEntry<TPlan>? ChooseS8<TPlan>(OpCode op, DataType type, TPlan plan, SessionOptions options)
-    {
-        KernelEntry<TPlan>? best = null;
-        foreach (KernelInfo info in s_all)
-        {
-            if (info.Op != op || info.Type != type || info is not KernelEntry<TPlan> entry || entry.IsReference)
-            {
-                continue;
-            }
-
-            bool allowed = options.KernelFilter is { } filter ? filter(entry) && entry.CanExecute : entry.IsSupported;
-            if (allowed && (best is null || entry.Priority > best.Priority) && entry.Accepts(plan))
-            {
-                best = entry;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub and Concat requantization.</summary>
     static void RegisterS8Elementwise(List<KernelInfo> kernels)
     {

@@ -55,6 +55,30 @@ public static partial class KernelTable
         return best ?? reference ?? throw new InvalidOperationException($"the kernel table has no {type.Name()} {op} kernel");
     }
 
+    /// <summary>
+    /// The best optimized row for a node, or null when none accepts it here: for ops whose reference kernel the operator
+    /// builds itself (its row in the table is information only). Same rules as <see cref="Choose{TPlan}"/>.
+    /// </summary>
+    internal static KernelEntry<TPlan>? ChooseOptimized<TPlan>(OpCode op, DataType type, TPlan plan, SessionOptions options)
+    {
+        KernelEntry<TPlan>? best = null;
+        foreach (KernelInfo info in s_all)
+        {
+            if (info.Op != op || info.Type != type || info is not KernelEntry<TPlan> entry || entry.IsReference)
+            {
+                continue;
+            }
+
+            bool allowed = options.KernelFilter is { } filter ? filter(entry) && entry.CanExecute : entry.IsSupported;
+            if (allowed && (best is null || entry.Priority > best.Priority) && entry.Accepts(plan))
+            {
+                best = entry;
+            }
+        }
+
+        return best;
+    }
+
     private static KernelInfo[] Build()
     {
         var list = new List<KernelInfo>();

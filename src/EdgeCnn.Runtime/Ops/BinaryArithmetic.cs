@@ -1,4 +1,6 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Reference;
 
 namespace EdgeCnn.Runtime.Ops;
@@ -52,6 +54,12 @@ internal sealed class BinaryArithmetic(OpCode code) : Operator
             var pb = (float*)ctx.InputPointer(1);
             var py = (float*)ctx.OutputPointer(0);
             string kernel = $"f32-v{name}-ref";
+            var plan = new BinaryF32Plan(pa, pb, py, ny, VectorBroadcastLength(b.Shape, y.Shape, nb, ny), na == ny);
+            if (KernelTable.ChooseOptimized(Code, DataType.Float32, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+
             return Code switch
             {
                 OpCode.Add => new BroadcastKernel<float, float, float, AddF32>(kernel, pa, na, pb, nb, py, ny, layout, default),
@@ -70,7 +78,7 @@ internal sealed class BinaryArithmetic(OpCode code) : Operator
         {
             var plan = new Kernels.Int8.S8AddPlan(sa, sb, sy, ny, na == ny && nb == ny, Kernels.Int8.S8AddParams.From(qa.Scale, qa.ZeroPoint,
                 qb.Scale, qb.ZeroPoint, qy.Scale, qy.ZeroPoint, subtract: Code == OpCode.Sub));
-            if (Kernels.KernelTable.ChooseS8(Code, DataType.Int8, plan, ctx.Options) is { } fast)
+            if (Kernels.KernelTable.ChooseOptimized(Code, DataType.Int8, plan, ctx.Options) is { } fast)
             {
                 return fast.Create(plan);
             }
@@ -85,5 +93,22 @@ internal sealed class BinaryArithmetic(OpCode code) : Operator
             _ => new BroadcastKernel<sbyte, sbyte, sbyte, DivS8>($"s8-v{name}-viaf32-ref", sa, na, sb, nb, sy, ny, layout,
                 new DivS8(qa.Scale, qa.ZeroPoint, qb.Scale, qb.ZeroPoint, qy.Scale, qy.ZeroPoint)),
         };
+    }
+
+    /// <summary>How many b values repeat along y when b is y-shaped, a scalar, or a vector over y's last dim; else 0.</summary>
+    private static int VectorBroadcastLength(int[] b, int[] y, int nb, int ny)
+    {
+        if (nb == ny || nb == 1)
+        {
+            return nb;
+        }
+
+        bool lastOnly = b.Length >= 1 && b[^1] == y[^1];
+        for (int d = 0; d < b.Length - 1 && lastOnly; d++)
+        {
+            lastOnly = b[d] == 1;
+        }
+
+        return lastOnly ? nb : 0;
     }
 }

@@ -92,7 +92,7 @@ internal sealed class ConcatOperator : Operator
             var plan = new Kernels.Int8.S8ConcatPlan((sbyte*)ctx.OutputPointer(0), outer, offset, y.Quantization!.ZeroPoint, Array.ConvertAll(parts,
                 p => new Kernels.Int8.S8ConcatPart(p.Data, p.Chunk, p.Offset, p.Requantize, p.InputZeroPoint,
                     p.Requantize ? Kernels.Int8.S8Rescale.From(p.Multiplier, p.Shift) : default)));
-            if (Kernels.KernelTable.ChooseS8(OpCode.Concat, DataType.Int8, plan, ctx.Options) is { } fast)
+            if (Kernels.KernelTable.ChooseOptimized(OpCode.Concat, DataType.Int8, plan, ctx.Options) is { } fast)
             {
                 return fast.Create(plan);
             }

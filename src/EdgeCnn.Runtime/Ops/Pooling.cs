@@ -1,4 +1,6 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Quantization;
 
@@ -129,7 +131,9 @@ internal sealed class WindowPool : Operator
         {
             var xf = (float*)ctx.InputPointer(0);
             var yf = (float*)ctx.OutputPointer(0);
-            return new PoolF32Kernel($"f32-{name}-ref", _kind, xf, inCount, yf, outCount, g, countIncludePad, p);
+            var plan = new PoolF32Plan(_kind, xf, yf, g, countIncludePad);
+            Kernel? fast = KernelTable.ChooseOptimized(Code, DataType.Float32, plan, ctx.Options)?.Create(plan);
+            return fast ?? new PoolF32Kernel($"f32-{name}-ref", _kind, xf, inCount, yf, outCount, g, countIncludePad, p);
         }
 
         QuantizationInfo qi = x.Quantization!;

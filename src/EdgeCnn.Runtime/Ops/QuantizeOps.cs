@@ -33,7 +33,7 @@ internal sealed class Quantize : Operator
         var q = ctx.Output(0).Quantization!;
         var plan = new Kernels.Int8.S8QuantizePlan((float*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), (int)ctx.Input(0).ElementCount,
             q.Scale, q.ZeroPoint);
-        return Kernels.KernelTable.ChooseS8(OpCode.Quantize, DataType.Float32, plan, ctx.Options)?.Create(plan)
+        return Kernels.KernelTable.ChooseOptimized(OpCode.Quantize, DataType.Float32, plan, ctx.Options)?.Create(plan)
             ?? new QuantizeKernel((float*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), (int)ctx.Input(0).ElementCount, q.Scale, q.ZeroPoint);
     }
 }
@@ -83,7 +83,7 @@ internal sealed class Dequantize : Operator
         if (x.Type == DataType.Int8)
         {
             var plan = new Kernels.Int8.S8DequantizePlan((sbyte*)ctx.InputPointer(0), y, count, q.IsPerTensor, q.Scales[0], q.ZeroPoints[0]);
-            if (Kernels.KernelTable.ChooseS8(OpCode.Dequantize, DataType.Int8, plan, ctx.Options) is { } fast)
+            if (Kernels.KernelTable.ChooseOptimized(OpCode.Dequantize, DataType.Int8, plan, ctx.Options) is { } fast)
             {
                 return fast.Create(plan);
             }

@@ -1,4 +1,6 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Reference;
 
 namespace EdgeCnn.Runtime.Ops;
@@ -50,7 +52,9 @@ internal sealed class SoftmaxOp(OpCode code, bool log) : Operator
         string name = log ? "logsoftmax" : "softmax";
         if (x.Type == DataType.Float32)
         {
-            return new SoftmaxF32Kernel($"f32-{name}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, outer,
+            var plan = new SoftmaxF32Plan((float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), outer, length, inner, log);
+            Kernel? fast = KernelTable.ChooseOptimized(Code, DataType.Float32, plan, ctx.Options)?.Create(plan);
+            return fast ?? new SoftmaxF32Kernel($"f32-{name}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, outer,
                 length, inner, log);
         }
 

@@ -1,4 +1,6 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Quantization;
 
@@ -49,7 +51,9 @@ internal sealed class UnaryActivation<TFunction> : Operator
         string name = Code.ToString().ToLowerInvariant();
         if (x.Type == DataType.Float32)
         {
-            return new UnaryF32Kernel<TFunction>($"f32-{name}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, f);
+            var plan = new UnaryF32Plan((float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, ctx);
+            return KernelTable.ChooseOptimized(Code, DataType.Float32, plan, ctx.Options)?.Create(plan)
+                ?? new UnaryF32Kernel<TFunction>($"f32-{name}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, f);
         }
 
         QuantizationInfo qi = x.Quantization!;

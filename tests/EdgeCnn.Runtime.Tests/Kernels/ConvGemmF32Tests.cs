@@ -11,7 +11,7 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 [Trait("Category", "Kernels")]
 public class ConvGemmF32Tests
 {
-    public static TheoryData<string> ConvRows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32);
+    public static TheoryData<string> ConvRows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32, "-gemm-");
 
     public static TheoryData<string> DenseRows() => KernelComparison.Rows(OpCode.Dense, DataType.Float32);
 

@@ -14,31 +14,47 @@ public class IsaSelectionReport
 {
     public const string ReportVariable = "EDGECNN_ISA_REPORT";
 
-    /// <summary>A one-node model per (op, type) whose optimized rows should all accept it.</summary>
-    public static IEnumerable<(string Key, OpCode Op, DataType Type, Func<ModelBuilder> Build)> Probes()
+    /// <summary>
+    /// A one-node model per kernel family: Family is the part of the row names (e.g. "-conv-gemm-") whose rows all accept
+    /// the probe, so the best of them that this CPU supports is what Plan must choose (the reference when none is).
+    /// </summary>
+    public static IEnumerable<(string Key, OpCode Op, DataType Type, string Family, Func<ModelBuilder> Build)> Probes()
     {
-        yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, () => Conv(3, 1));
-        yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, () => Conv(1, 1));
-        yield return ("f32-dense", OpCode.Dense, DataType.Float32, Dense);
-        yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, () => ConvS8(3));
-        yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, () => ConvS8(1));
-        yield return ("s8-dense", OpCode.Dense, DataType.Int8, DenseS8);
-        yield return ("s8-dw3x3", OpCode.Conv, DataType.Int8, () => DepthwiseS8(3));
-        yield return ("s8-dw5x5", OpCode.Conv, DataType.Int8, () => DepthwiseS8(5));
+        yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(3, 1, group: 1));
+        yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(1, 1, group: 1));
+        yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
+        yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
+        yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
+        yield return ("f32-sigmoid", OpCode.Sigmoid, DataType.Float32, "f32-sigmoid-", () => Unary(b => b.Node(OpCode.Sigmoid, b.Input("x", DataType.Float32, [1, 40]))));
+        yield return ("f32-maxpool", OpCode.MaxPool, DataType.Float32, "f32-maxpool-",
+            () => Unary(b => b.MaxPool(b.Input("x", DataType.Float32, [1, 6, 6, 16]), [2, 2], [2, 2])));
+        yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
+        yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
+            () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+        yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
+        yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
+        yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", DenseS8);
+        yield return ("s8-dw3x3", OpCode.Conv, DataType.Int8, "s8-conv-dw-3x3-", () => DepthwiseS8(3));
+        yield return ("s8-dw5x5", OpCode.Conv, DataType.Int8, "s8-conv-dw-minmax-", () => DepthwiseS8(5));
+        yield return ("s8-quantize", OpCode.Quantize, DataType.Float32, "f32-s8-quantize-",
+            () => Unary(b => b.Quantize(b.Input("x", DataType.Float32, [1, 40]), s_q)));
+        yield return ("s8-dequantize", OpCode.Dequantize, DataType.Int8, "s8-f32-dequantize-",
+            () => Unary(b => b.Dequantize(b.Input("q", DataType.Int8, [1, 40], s_q))));
+        yield return ("s8-vadd", OpCode.Add, DataType.Int8, "s8-vadd-",
+            () => Unary(b => b.Add(b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 40], s_q), s_q)));
+        yield return ("s8-concat", OpCode.Concat, DataType.Int8, "s8-concat-requant-", () => Unary(b => b.Concat(
+            [b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 8], QuantizationInfo.PerTensor(0.1f, 0))], 1, s_q)));
     }
 
     [Fact]
     public void Plan_chooses_the_best_supported_row_and_reports_it()
     {
         var lines = new List<string> { $"available={(int)IsaSupport.Available}" };
-        foreach ((string key, OpCode op, DataType type, Func<ModelBuilder> build) in Probes())
+        foreach ((string key, OpCode op, DataType type, string family, Func<ModelBuilder> build) in Probes())
         {
             using InferenceSession session = build().BuildSession();
             string chosen = session.Kernels.Single(k => k is not null)!.Name;
-            // Direct depthwise rows accept only depthwise nodes, and 3x3 rows only 3x3 windows: they compete only in those probes.
-            bool depthwise = key.Contains("-dw", StringComparison.Ordinal), window3x3 = key.Contains("3x3", StringComparison.Ordinal);
-            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported && (k.IsReference ||
-                (depthwise == k.Name.Contains("-dw-", StringComparison.Ordinal) && (window3x3 || !k.Name.Contains("-3x3-", StringComparison.Ordinal)))));
+            KernelInfo best = KernelTable.For(op, type).First(k => k.IsSupported && (k.IsReference || k.Name.Contains(family, StringComparison.Ordinal)));
             // The reference row's kernel carries a more specific name (f32-conv2d-ref); optimized kernels carry the row's.
             bool matches = best.IsReference ? chosen.EndsWith("-ref", StringComparison.Ordinal) : string.Equals(chosen, best.Name, StringComparison.Ordinal);
             Assert.True(matches, $"{key}: Plan chose {chosen}; the best supported row with ISA {IsaSupport.Describe(IsaSupport.Available)} is {best.Name}");
@@ -51,12 +67,20 @@ public class IsaSelectionReport
         }
     }
 
-    private static ModelBuilder Conv(int k, int stride)
+    private static ModelBuilder Conv(int k, int stride, int group)
     {
         var b = new ModelBuilder();
+        int outC = group == 1 ? 32 : group;
         TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, 16]);
-        TensorRef w = b.Constant("w", new float[32 * k * k * 16], [32, k, k, 16]);
-        b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2] }));
+        TensorRef w = b.Constant("w", new float[outC * k * k * 16 / group], [outC, k, k, 16 / group]);
+        b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2], Group = group }));
+        return b;
+    }
+
+    private static ModelBuilder Unary(Func<ModelBuilder, TensorRef> node)
+    {
+        var b = new ModelBuilder();
+        b.Output(node(b));
         return b;
     }
 

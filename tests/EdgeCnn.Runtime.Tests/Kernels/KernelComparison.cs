@@ -13,19 +13,37 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 internal static class KernelComparison
 {
     /// <summary>The table rows of an op a test must cover: every optimized row that can execute here (emulated or not).</summary>
-    public static TheoryData<string> Rows(OpCode op, DataType type)
+    /// <param name="family">A part of the name the rows share (e.g. "-gemm-"), or null for all.</param>
+    public static TheoryData<string> Rows(OpCode op, DataType type, string? family = null)
     {
         var data = new TheoryData<string>();
-        foreach (KernelInfo k in KernelTable.For(op, type).Where(k => !k.IsReference && k.CanExecute))
+        foreach (string name in RowNames(op, type, family))
         {
-            data.Add(k.Name);
+            data.Add(name);
         }
 
         return data;
     }
 
-    /// <summary>Fills the model's inputs with seeded values in [-1, 1), runs both sessions, compares output 0.</summary>
-    public static void Float(ModelBuilder model, string kernel, string context, int seed = 1, int threads = 1, float rtol = 1e-4f, float atol = 1e-4f)
+    /// <summary>The names <see cref="Rows"/> lists, of several ops.</summary>
+    public static TheoryData<string> Rows(params OpCode[] ops)
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in ops.SelectMany(op => RowNames(op, DataType.Float32, null)))
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    public static IEnumerable<string> RowNames(OpCode op, DataType type, string? family) =>
+        KernelTable.For(op, type).Where(k => !k.IsReference && k.CanExecute && (family is null || k.Name.Contains(family, StringComparison.Ordinal)))
+            .Select(k => k.Name);
+
+    /// <summary>Fills the model's inputs with seeded values in [-inputScale, inputScale), runs both sessions, compares output 0.</summary>
+    public static void Float(ModelBuilder model, string kernel, string context, int seed = 1, int threads = 1, float rtol = 1e-4f, float atol = 1e-4f,
+        float inputScale = 1f)
     {
         byte[] bytes = model.Build();
         using var reference = InferenceSession.Load(bytes, SessionOptions.ReferenceOnly);
@@ -39,7 +57,7 @@ internal static class KernelComparison
             Span<float> a = reference.Input<float>(i), b = optimized.Input<float>(i);
             for (int j = 0; j < a.Length; j++)
             {
-                a[j] = b[j] = (float)((rng.NextDouble() * 2) - 1);
+                a[j] = b[j] = (float)((rng.NextDouble() * 2) - 1) * inputScale;
             }
         }
 

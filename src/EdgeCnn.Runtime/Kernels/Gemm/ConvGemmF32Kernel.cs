@@ -65,13 +65,7 @@ internal sealed unsafe class ConvGemmF32Kernel<TMicro> : Kernel, IParallelWork
         _indirection = plainGemm ? null : Indirection.Build(g, _x, _zero.Pointer, mr);
 
         _activation = plan.Activation;
-        (_min, _max) = plan.Activation.Kind switch
-        {
-            FusedActivation.Relu => (0f, float.PositiveInfinity),
-            FusedActivation.Relu6 => (0f, 6f),
-            FusedActivation.Clip => (plan.Activation.Min, plan.Activation.Max),
-            _ => (float.NegativeInfinity, float.PositiveInfinity),
-        };
+        (_min, _max) = plan.Activation.ClampRange();
         _epilogueWidth = epilogueWidth;
         _pool = plan.Pool;
     }

@@ -9,18 +9,16 @@ public interface IParallelWork
 /// <summary>
 /// A fixed set of worker threads created at Plan and kept for the session's life. <see cref="For"/> hands out items through
 /// one interlocked counter; the calling thread works too and returns when every item is done. Nothing allocates per call:
-/// the work is an interface reference the kernel already is, and the threads block on events created here. One caller at a
-/// time (a session is used by one thread).
+/// the work is an interface reference the kernel already is, and the threads block on semaphores created here (SemaphoreSlim
+/// creates its lock object eagerly; ManualResetEventSlim would allocate one the first time a wait really blocks). One caller
+/// at a time (a session is used by one thread).
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
-    // Spin briefly before blocking: consecutive layers follow each other within microseconds, so a worker that spins a
-    // little catches the next layer without a kernel wait/wake round trip.
-    private const int SpinCount = 2000;
-
     private readonly Thread[] _threads;
-    private readonly ManualResetEventSlim[] _start;
-    private readonly ManualResetEventSlim _done = new(false, SpinCount);
+    private readonly SemaphoreSlim[] _start; // one per worker: released once per For that needs it
+    private readonly SemaphoreSlim _done = new(0, 1); // released by the last worker to finish
+    private readonly long[] _allocatedBytes; // per worker: managed bytes its thread has allocated, as of its last item
     private IParallelWork? _work;
     private int _count;
     private int _next;
@@ -33,16 +31,35 @@ public sealed class WorkerPool : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
         _threads = new Thread[threads - 1];
-        _start = new ManualResetEventSlim[threads - 1];
+        _start = new SemaphoreSlim[threads - 1];
+        _allocatedBytes = new long[threads - 1];
         for (int i = 0; i < _threads.Length; i++)
         {
-            _start[i] = new ManualResetEventSlim(false, SpinCount);
+            _start[i] = new SemaphoreSlim(0, 1);
             _threads[i] = new Thread(Worker) { IsBackground = true, Name = $"edgecnn-worker-{i + 1}" };
             _threads[i].Start(i);
         }
     }
 
     public int Threads { get; }
+
+    /// <summary>
+    /// Managed bytes the worker threads have allocated since they started (as of their last completed For): lets a test prove
+    /// that Run allocates on no thread, which GC.GetAllocatedBytesForCurrentThread alone cannot see.
+    /// </summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < _allocatedBytes.Length; i++)
+            {
+                sum += Volatile.Read(ref _allocatedBytes[i]);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Runs work.Execute(i) for every i in [0, count), spread over the pool's threads and the caller's.</summary>
     public void For(IParallelWork work, int count)
@@ -63,10 +80,9 @@ public sealed class WorkerPool : IDisposable
         _count = count;
         _next = 0;
         _pending = helpers;
-        _done.Reset();
         for (int i = 0; i < helpers; i++)
         {
-            _start[i].Set(); // a full fence: the fields above are visible to the woken worker
+            _start[i].Release(); // takes a lock (a full fence): the fields above are visible to the woken worker
         }
 
         Drain(work, count);
@@ -82,9 +98,9 @@ public sealed class WorkerPool : IDisposable
         }
 
         _stopping = true;
-        foreach (ManualResetEventSlim e in _start)
+        foreach (SemaphoreSlim e in _start)
         {
-            e.Set();
+            e.Release();
         }
 
         foreach (Thread t in _threads)
@@ -92,7 +108,7 @@ public sealed class WorkerPool : IDisposable
             t.Join();
         }
 
-        foreach (ManualResetEventSlim e in _start)
+        foreach (SemaphoreSlim e in _start)
         {
             e.Dispose();
         }
@@ -111,20 +127,21 @@ public sealed class WorkerPool : IDisposable
 
     private void Worker(object? state)
     {
-        ManualResetEventSlim start = _start[(int)state!];
+        int id = (int)state!;
+        SemaphoreSlim start = _start[id];
         while (true)
         {
             start.Wait();
-            start.Reset(); // safe: the caller sets it again only after this worker has reported done
             if (_stopping)
             {
                 return;
             }
 
             Drain(_work!, _count);
+            Volatile.Write(ref _allocatedBytes[id], GC.GetAllocatedBytesForCurrentThread());
             if (Interlocked.Decrement(ref _pending) == 0)
             {
-                _done.Set();
+                _done.Release();
             }
         }
     }

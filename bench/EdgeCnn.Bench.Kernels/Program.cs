@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using EdgeCnn.Bench.Kernels;
+
+// Runs in-process (no generated project to build per run: this host is small and shared) with a short job; pass BenchmarkDotNet
+// arguments through, e.g. `--filter *ConvBenchmarks*` or `--filter *Peak*`.
+IConfig config = DefaultConfig.Instance
+    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumn(new GflopsColumn(peakFraction: false), new GflopsColumn(peakFraction: true))
+    .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithMaxParameterColumnWidth(64))
+    .WithOptions(ConfigOptions.JoinSummary);
+BenchmarkSwitcher.FromAssembly(typeof(ConvBenchmarks).Assembly).Run(args, config);

@@ -1,0 +1,109 @@
+using EdgeCnn.Runtime.Graph;
+
+namespace EdgeCnn.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Every fp32 activation, pooling, softmax and binary row of the kernel table against the reference: lengths and channel
+/// counts around every vector width (tails), inputs wide enough to saturate sigmoid / tanh and to overflow exp.
+/// </summary>
+[Trait("Category", "Kernels")]
+public class ElementwiseF32Tests
+{
+    private static readonly int[] s_lengths = [1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 100, 257];
+
+    public static TheoryData<string> UnaryRows() => KernelComparison.Rows(OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.HardSigmoid,
+        OpCode.HardSwish, OpCode.Sigmoid, OpCode.Tanh, OpCode.Silu, OpCode.Exp);
+
+    public static TheoryData<string> PoolRows() => KernelComparison.Rows(OpCode.MaxPool, OpCode.AveragePool, OpCode.GlobalMaxPool, OpCode.GlobalAveragePool);
+
+    public static TheoryData<string> SoftmaxRows() => KernelComparison.Rows(OpCode.Softmax, OpCode.LogSoftmax);
+
+    public static TheoryData<string> BinaryRows() => KernelComparison.Rows(OpCode.Add, OpCode.Sub, OpCode.Mul, OpCode.Div);
+
+    [Theory]
+    [MemberData(nameof(UnaryRows))]
+    public void Activation_matches_reference_for_every_length(string kernel)
+    {
+        OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
+        NodeAttribute[] attributes = op switch
+        {
+            OpCode.Clip => [NodeAttribute.Float(AttributeKey.Min, -0.5f), NodeAttribute.Float(AttributeKey.Max, 2f)],
+            OpCode.LeakyRelu => [NodeAttribute.Float(AttributeKey.Alpha, 0.2f)],
+            OpCode.HardSigmoid => [NodeAttribute.Float(AttributeKey.Alpha, 0.3f), NodeAttribute.Float(AttributeKey.Beta, 0.4f)],
+            _ => [],
+        };
+        foreach (int n in s_lengths)
+        {
+            foreach (float scale in (float[])[1f, 12f, 100f])
+            {
+                var b = new ModelBuilder();
+                b.Output(b.Node(op, b.Input("x", DataType.Float32, [1, n]), attributes));
+                KernelComparison.Float(b, kernel, $"{op} n={n} inputs in +-{scale}", seed: n, rtol: 2e-5f, atol: 1e-6f, inputScale: scale);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PoolRows))]
+    public void Pooling_matches_reference_for_windows_pads_and_channel_tails(string kernel)
+    {
+        OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
+        foreach (int c in (int[])[1, 3, 4, 8, 13, 16, 17, 33])
+        {
+            Check(op, kernel, [1, 7, 6, c], [3, 3], [2, 2], [1, 1, 1, 1], null, false, false);
+            Check(op, kernel, [2, 6, 6, c], [2, 2], [2, 2], null, null, false, false);
+            Check(op, kernel, [1, 8, 7, c], [3, 2], [2, 1], [1, 0, 2, 1], null, true, false);
+            Check(op, kernel, [1, 9, 9, c], [3, 3], [1, 1], [2, 2, 2, 2], [2, 2], false, true);
+            Check(op, kernel, [1, 7, 7, c], [3, 3], [2, 2], [0, 0, 0, 0], null, true, true); // ceil mode: partial windows
+            Check(op, kernel, [1, 11, c], [4], [3], [2, 2], null, false, false);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SoftmaxRows))]
+    public void Softmax_over_the_last_axis_matches_reference(string kernel)
+    {
+        OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
+        foreach (int n in s_lengths)
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [3, 2, n]);
+            b.Output(op == OpCode.Softmax ? b.Softmax(x) : b.LogSoftmax(x));
+            KernelComparison.Float(b, kernel, $"{op} [3, 2, {n}]", seed: n, rtol: 2e-5f, atol: 1e-6f, inputScale: 20f);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BinaryRows))]
+    public void Binary_matches_reference_for_same_shape_channel_vector_and_scalar(string kernel)
+    {
+        OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
+        foreach (int c in s_lengths)
+        {
+            foreach (int[] bShape in (int[][])[[1, 3, 2, c], [c], [1, 1, 1, c], [1]])
+            {
+                var b = new ModelBuilder();
+                TensorRef x = b.Input("a", DataType.Float32, [1, 3, 2, c]);
+                TensorRef y = b.Input("b", DataType.Float32, bShape);
+                b.Output(b.Node(op, [x, y]));
+                KernelComparison.Float(b, kernel, $"{op} a=[1,3,2,{c}] b={KernelComparison.Describe(bShape)}", seed: c, rtol: 1e-6f, atol: 0f);
+            }
+        }
+    }
+
+    private static void Check(OpCode op, string kernel, int[] xShape, int[] k, int[] s, int[]? pads,
+        int[]? dilations, bool includePad, bool ceil)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Float32, xShape);
+        b.Output(op switch
+        {
+            OpCode.MaxPool => b.MaxPool(x, k, s, pads, dilations, ceilMode: ceil),
+            OpCode.AveragePool => b.AveragePool(x, k, s, pads, includePad, ceilMode: ceil, dilations: dilations),
+            OpCode.GlobalMaxPool => b.GlobalMaxPool(x),
+            _ => b.GlobalAveragePool(x),
+        });
+        KernelComparison.Float(b, kernel, $"{op} x={KernelComparison.Describe(xShape)} k={KernelComparison.Describe(k)} s={KernelComparison.Describe(s)} " +
+            $"pads={(pads is null ? "none" : KernelComparison.Describe(pads))} includePad={includePad} ceil={ceil}", rtol: 1e-6f, atol: 1e-7f);
+    }
+}
