@@ -32,7 +32,7 @@ public static partial class KernelTable
         RegisterS8Elementwise(kernels);
     }
 
-    /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub and Concat requantization.</summary>
+    /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub, max / average pooling and Concat requantization.</summary>
     static void RegisterS8Elementwise(List<KernelInfo> kernels)
     {
         const IsaRequirement v256 = IsaRequirement.Vector256, v128 = IsaRequirement.Vector128, avx2 = IsaRequirement.Avx2;
@@ -50,6 +50,15 @@ public static partial class KernelTable
                 (p, row) => new S8AddKernel(row.Name, p, avx2: true)));
             kernels.Add(new KernelEntry<S8AddPlan>($"s8-{name}-v128", op, DataType.Int8, v128, 100, p => p.SameShape,
                 (p, row) => new S8AddKernel(row.Name, p, avx2: false)));
+        }
+
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.MaxPool, OpCode.AveragePool, OpCode.GlobalMaxPool, OpCode.GlobalAveragePool])
+        {
+            string name = op.ToString().ToLowerInvariant();
+            kernels.Add(new KernelEntry<S8PoolPlan>($"s8-{name}-avx2", op, DataType.Int8, avx2, 200, S8PoolKernel<S8PoolAvx2>.Accepts,
+                (p, row) => new S8PoolKernel<S8PoolAvx2>(row.Name, p)));
+            kernels.Add(new KernelEntry<S8PoolPlan>($"s8-{name}-v128", op, DataType.Int8, v128, 100, S8PoolKernel<S8PoolVector128>.Accepts,
+                (p, row) => new S8PoolKernel<S8PoolVector128>(row.Name, p)));
         }
 
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,

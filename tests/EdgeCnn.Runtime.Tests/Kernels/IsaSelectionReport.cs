@@ -42,6 +42,10 @@ public class IsaSelectionReport
             () => Unary(b => b.Dequantize(b.Input("q", DataType.Int8, [1, 40], s_q))));
         yield return ("s8-vadd", OpCode.Add, DataType.Int8, "s8-vadd-",
             () => Unary(b => b.Add(b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 40], s_q), s_q)));
+        yield return ("s8-maxpool", OpCode.MaxPool, DataType.Int8, "s8-maxpool-",
+            () => Unary(b => b.MaxPool(b.Input("x", DataType.Int8, [1, 6, 6, 16], s_q), [2, 2], [2, 2], outputQuantization: s_q)));
+        yield return ("s8-globalaveragepool", OpCode.GlobalAveragePool, DataType.Int8, "s8-globalaveragepool-",
+            () => Unary(b => b.GlobalAveragePool(b.Input("x", DataType.Int8, [1, 6, 6, 16], s_q), s_q)));
         yield return ("s8-concat", OpCode.Concat, DataType.Int8, "s8-concat-requant-", () => Unary(b => b.Concat(
             [b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 8], QuantizationInfo.PerTensor(0.1f, 0))], 1, s_q)));
     }
