@@ -100,24 +100,29 @@ public class ConvS8Benchmarks
     }
 }
 
-/// <summary>int8 multiply-accumulates per second of a ConvS8Benchmarks case: the shape's MACs / mean time.</summary>
-public sealed class S8GmacsColumn : IColumn
+/// <summary>
+/// int8 multiply-accumulates per second of a ConvS8Benchmarks case (the shape's MACs / mean time) or of S8PeakBenchmark, or
+/// (peakFraction) a case's rate as a percentage of S8PeakBenchmark's in the same run.
+/// </summary>
+public sealed class S8GmacsColumn(bool peakFraction = false) : IColumn
 {
-    public string Id => "S8Gmacs";
+    public string Id => peakFraction ? "S8PeakFraction" : "S8Gmacs";
 
-    public string ColumnName => "int8 GMAC/s";
+    public string ColumnName => peakFraction ? "% of int8 peak" : "int8 GMAC/s";
 
     public bool AlwaysShow => true;
 
     public ColumnCategory Category => ColumnCategory.Custom;
 
-    public int PriorityInCategory => 2;
+    public int PriorityInCategory => peakFraction ? 3 : 2;
 
     public bool IsNumeric => true;
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Billions of int8 multiply-accumulates per second (the layer's MACs / mean time)";
+    public string Legend => peakFraction
+        ? "int8 GMAC/s as a percentage of S8PeakBenchmark.Peak's in the same run (VPDPBUSD with AVX-VNNI, else VPMADDWD)"
+        : "Billions of int8 multiply-accumulates per second (the layer's MACs / mean time)";
 
     public bool IsAvailable(Summary summary) => true;
 
@@ -127,13 +132,40 @@ public sealed class S8GmacsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (meanNs is null or <= 0 || !benchmarkCase.Parameters.Items.Any(p => string.Equals(p.Name, "S8Case", StringComparison.Ordinal)) ||
-            benchmarkCase.Parameters["S8Case"] is not string value)
+        double? gmacs = Gmacs(summary, benchmarkCase);
+        if (gmacs is null)
         {
             return "-";
         }
 
-        return (ConvBenchmarks.Parse(value).Shape.Macs / meanNs.Value).ToString("F1", CultureInfo.InvariantCulture);
+        if (!peakFraction)
+        {
+            return gmacs.Value.ToString("F1", CultureInfo.InvariantCulture);
+        }
+
+        BenchmarkCase? peak = summary.BenchmarksCases.FirstOrDefault(c => c.Descriptor.Type == typeof(S8PeakBenchmark));
+        double? peakGmacs = peak is null || peak == benchmarkCase ? null : Gmacs(summary, peak);
+        return peakGmacs is null or <= 0 ? "-" : (100 * gmacs.Value / peakGmacs.Value).ToString("F0", CultureInfo.InvariantCulture) + " %";
+    }
+
+    private static double? Gmacs(Summary summary, BenchmarkCase c)
+    {
+        double? meanNs = summary[c]?.ResultStatistics?.Mean;
+        if (meanNs is null or <= 0)
+        {
+            return null;
+        }
+
+        if (c.Descriptor.Type == typeof(S8PeakBenchmark))
+        {
+            return S8PeakBenchmark.MacsPerRun > 0 ? S8PeakBenchmark.MacsPerRun / meanNs.Value : null;
+        }
+
+        if (!c.Parameters.Items.Any(p => string.Equals(p.Name, "S8Case", StringComparison.Ordinal)) || c.Parameters["S8Case"] is not string value)
+        {
+            return null;
+        }
+
+        return ConvBenchmarks.Parse(value).Shape.Macs / meanNs.Value; // MAC per ns = GMAC/s
     }
 }

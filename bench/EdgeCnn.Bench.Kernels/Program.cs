@@ -10,7 +10,7 @@ using EdgeCnn.Bench.Kernels;
 IConfig config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
     .AddDiagnoser(MemoryDiagnoser.Default)
-    .AddColumn(new GflopsColumn(peakFraction: false), new GflopsColumn(peakFraction: true), new S8GmacsColumn())
+    .AddColumn(new GflopsColumn(peakFraction: false), new GflopsColumn(peakFraction: true), new S8GmacsColumn(), new S8GmacsColumn(peakFraction: true))
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithMaxParameterColumnWidth(64))
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(ConvBenchmarks).Assembly).Run(args, config);

@@ -7,7 +7,7 @@ namespace EdgeCnn.Runtime.Kernels;
 
 /// <summary>
 /// Optimized int8 kernels. Priorities: avxvnni 400 (VPDPBUSD: 4 MACs per int32 lane per instruction) above avx2 200
-/// (vpmaddwd: 2), above v512 150 and v128 100. The Vector512 GEMM (exact int32 multiply-adds of sign-extended planes) is
+/// (vpmaddwd: 2), above avx512 (Vector512) 150 and v128 100. The Vector512 GEMM (exact int32 multiply-adds of sign-extended planes) is
 /// ranked below the AVX2 one on purpose: without VNNI, vpmaddwd on 256 bits does more MACs per instruction than 512-bit
 /// vpmulld, so AVX2 stays the choice on AVX-512 CPUs lacking AVX-VNNI. The AVX2 emulation of the VNNI kernel (120) needs
 /// AVX2, so the AVX2 kernel always outranks it: it is never planned by default and exists to run the VNNI kernel's

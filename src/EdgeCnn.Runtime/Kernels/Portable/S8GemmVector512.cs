@@ -20,7 +20,7 @@ public readonly unsafe struct S8Gemm4x16c4Vector512 : IS8GemmMicrokernel
 
     public static bool IsSupported => true;
 
-    public static string Suffix => "4x16c4-minmax-v512";
+    public static string Suffix => "4x16c4-minmax-avx512";
 
     public static void Run(ref S8GemmCall c)
     {
