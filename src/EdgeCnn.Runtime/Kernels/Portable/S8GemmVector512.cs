@@ -32,7 +32,8 @@ public readonly unsafe struct S8Gemm4x16c4Vector512 : IS8GemmMicrokernel
         int kc = c.Kc;
         for (int t = 0; t < c.Taps; t++, ap += 4)
         {
-            sbyte* a0 = S8Rows.Row(ap[0], zero, offset), a1 = S8Rows.Row(ap[1], zero, offset), a2 = S8Rows.Row(ap[2], zero, offset), a3 = S8Rows.Row(ap[3], zero, offset);
+            sbyte* a0 = S8Rows.Row(ap[0], zero, offset), a1 = S8Rows.Row(ap[1], zero, offset);
+            sbyte* a2 = S8Rows.Row(ap[2], zero, offset), a3 = S8Rows.Row(ap[3], zero, offset);
             for (int k = 0; k < kc; k += 4, w += 64)
             {
                 int rest = kc - k;

@@ -72,25 +72,46 @@ public readonly unsafe struct S8Gemm4x16c4U8<TDot> : IS8GemmMicrokernel
         sbyte** ap = c.A;
         sbyte* zero = c.Zero;
         nint offset = c.AOffset;
-        int kc = c.Kc;
+        int kc = c.Kc, kMain = kc & ~3;
         for (int t = 0; t < c.Taps; t++, ap += 4)
         {
-            sbyte* a0 = S8Rows.Row(ap[0], zero, offset), a1 = S8Rows.Row(ap[1], zero, offset), a2 = S8Rows.Row(ap[2], zero, offset), a3 = S8Rows.Row(ap[3], zero, offset);
-            for (int k = 0; k < kc; k += 4, w += 64)
+            sbyte* a0 = S8Rows.Row(ap[0], zero, offset), a1 = S8Rows.Row(ap[1], zero, offset);
+            sbyte* a2 = S8Rows.Row(ap[2], zero, offset), a3 = S8Rows.Row(ap[3], zero, offset);
+            int k = 0;
+            for (; k < kMain; k += 4, w += 64)
             {
-                int rest = kc - k;
                 Vector256<sbyte> bL = Avx.LoadVector256(w);      // columns 0..7 x k..k+3
                 Vector256<sbyte> bH = Avx.LoadVector256(w + 32); // columns 8..15
-                Vector256<byte> x = U8(rest >= 4 ? S8Rows.Load4(a0 + k) : S8Rows.LoadTail(a0 + k, rest), flip);
+                Vector256<byte> x = U8(S8Rows.Load4(a0 + k), flip);
                 acc0L = TDot.Dot(acc0L, x, bL);
                 acc0H = TDot.Dot(acc0H, x, bH);
-                x = U8(rest >= 4 ? S8Rows.Load4(a1 + k) : S8Rows.LoadTail(a1 + k, rest), flip);
+                x = U8(S8Rows.Load4(a1 + k), flip);
                 acc1L = TDot.Dot(acc1L, x, bL);
                 acc1H = TDot.Dot(acc1H, x, bH);
-                x = U8(rest >= 4 ? S8Rows.Load4(a2 + k) : S8Rows.LoadTail(a2 + k, rest), flip);
+                x = U8(S8Rows.Load4(a2 + k), flip);
                 acc2L = TDot.Dot(acc2L, x, bL);
                 acc2H = TDot.Dot(acc2H, x, bH);
-                x = U8(rest >= 4 ? S8Rows.Load4(a3 + k) : S8Rows.LoadTail(a3 + k, rest), flip);
+                x = U8(S8Rows.Load4(a3 + k), flip);
+                acc3L = TDot.Dot(acc3L, x, bL);
+                acc3H = TDot.Dot(acc3H, x, bH);
+            }
+
+            if (k < kc)
+            {
+                int rest = kc - k;
+                Vector256<sbyte> bL = Avx.LoadVector256(w);
+                Vector256<sbyte> bH = Avx.LoadVector256(w + 32);
+                w += 64;
+                Vector256<byte> x = U8(S8Rows.LoadTail(a0 + k, rest), flip);
+                acc0L = TDot.Dot(acc0L, x, bL);
+                acc0H = TDot.Dot(acc0H, x, bH);
+                x = U8(S8Rows.LoadTail(a1 + k, rest), flip);
+                acc1L = TDot.Dot(acc1L, x, bL);
+                acc1H = TDot.Dot(acc1H, x, bH);
+                x = U8(S8Rows.LoadTail(a2 + k, rest), flip);
+                acc2L = TDot.Dot(acc2L, x, bL);
+                acc2H = TDot.Dot(acc2H, x, bH);
+                x = U8(S8Rows.LoadTail(a3 + k, rest), flip);
                 acc3L = TDot.Dot(acc3L, x, bL);
                 acc3H = TDot.Dot(acc3H, x, bH);
             }
