@@ -14,7 +14,7 @@ public class FmaPeakBenchmark
     /// <summary>FMA instructions per run: 12 chains x 100,000 steps.</summary>
     public const long FmaPerRun = 12L * Steps;
 
-    private const int Steps = 100_000;
+    public const int Steps = 100_000;
 
     /// <summary>Floats per FMA on the widest accelerated width (what Peak uses).</summary>
     public static int Lanes => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;

@@ -5,8 +5,14 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeCnn.Bench.Kernels;
 
-// Runs in-process (no generated project to build per run: this host is small and shared) with a short job; pass BenchmarkDotNet
+// `fraction [filter]`: kernels against the FMA peak, interleaved (PeakFraction). Otherwise BenchmarkDotNet, in-process (no generated project to build per run: this host is small and shared) with a short job; pass BenchmarkDotNet
 // arguments through, e.g. `--filter *ConvBenchmarks*` or `--filter *Peak*`.
+if (args.Length > 0 && string.Equals(args[0], "fraction", StringComparison.Ordinal))
+{
+    PeakFraction.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 IConfig config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
     .AddDiagnoser(MemoryDiagnoser.Default)

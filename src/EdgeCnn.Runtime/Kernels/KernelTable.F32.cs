@@ -3,6 +3,7 @@ using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
 using EdgeCnn.Runtime.Kernels.Vector;
+using EdgeCnn.Runtime.Kernels.Winograd;
 
 namespace EdgeCnn.Runtime.Kernels;
 
@@ -12,6 +13,12 @@ namespace EdgeCnn.Runtime.Kernels;
 /// </summary>
 public static partial class KernelTable
 {
+    /// <summary>
+    /// Whether Plan prefers Winograd F(2,3) over the GEMM for the 3x3 stride-1 layers it accepts (>= 64 channels in and out,
+    /// one thread): 1.37x to 1.84x faster there, measured in bench/results/kernels-f32.md.
+    /// </summary>
+    private const bool WinogradDefault = true;
+
     static partial void RegisterF32(List<KernelInfo> kernels)
     {
         const IsaRequirement v512 = IsaRequirement.Vector512, v256 = IsaRequirement.Vector256, v128 = IsaRequirement.Vector128;
@@ -22,6 +29,10 @@ public static partial class KernelTable
             kernels.Add(Gemm<Gemm6x16Vector256>(op, $"f32-{o}-gemm-6x16-minmax-avx2", v256, 200, VectorWidth.V256));
             kernels.Add(Gemm<Gemm6x8Vector128>(op, $"f32-{o}-gemm-6x8-minmax-v128", v128, 100, VectorWidth.V128));
         }
+
+        kernels.Add(Winograd<Gemm7x16Vector512, Ops512, Vector512<float>>("f32-conv-winograd-f23-7x16-minmax-avx512", v512, WinogradPriority(300), VectorWidth.V512));
+        kernels.Add(Winograd<Gemm6x16Vector256, Ops256, Vector256<float>>("f32-conv-winograd-f23-6x16-minmax-avx2", v256, WinogradPriority(200), VectorWidth.V256));
+        kernels.Add(Winograd<Gemm6x8Vector128, Ops128, Vector128<float>>("f32-conv-winograd-f23-6x8-minmax-v128", v128, WinogradPriority(100), VectorWidth.V128));
 
         kernels.Add(Depthwise<DwVector512>("f32-conv-dw-minmax-avx512", v512, 310, VectorWidth.V512));
         kernels.Add(Depthwise<Dw3x3Vector256>("f32-conv-dw-3x3-minmax-avx2", v256, 220, VectorWidth.V256));
@@ -90,6 +101,13 @@ public static partial class KernelTable
         }
     }
 
+    private static KernelEntry<ConvF32Plan> Winograd<TMicro, TOps, TVec>(string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IGemmMicrokernelF32
+        where TOps : IF32Ops<TVec>
+        where TVec : unmanaged =>
+        new(name, OpCode.Conv, DataType.Float32, isa, priority, WinogradF23Kernel<TMicro, TOps, TVec>.Accepts,
+            (p, k) => new WinogradF23Kernel<TMicro, TOps, TVec>(k.Name, p, width), TMicro.MR, TMicro.NR);
+
     private static KernelEntry<ConvF32Plan> Depthwise<TMicro>(string name, IsaRequirement isa, int priority, VectorWidth width)
         where TMicro : IDwMicrokernelF32 =>
         new(name, OpCode.Conv, DataType.Float32, isa, priority, DwConvF32Kernel<TMicro>.Accepts,
@@ -99,4 +117,7 @@ public static partial class KernelTable
         where TMicro : IGemmMicrokernelF32 =>
         new(name, op, DataType.Float32, isa, priority, p => p.IsPlain, (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width),
             TMicro.MR, TMicro.NR);
+
+    /// <summary>Winograd rows rank just above the GEMM of their width when WinogradDefault, else just below (never chosen).</summary>
+    private static int WinogradPriority(int width) => WinogradDefault ? width + 5 : width - 5;
 }

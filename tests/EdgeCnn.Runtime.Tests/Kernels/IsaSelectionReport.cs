@@ -22,6 +22,7 @@ public class IsaSelectionReport
     {
         yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(3, 1, group: 1));
         yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(1, 1, group: 1));
+        yield return ("f32-conv3x3-64", OpCode.Conv, DataType.Float32, "-conv-winograd-", () => Conv(3, 1, group: 1, channels: 64));
         yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
         yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
         yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
@@ -71,12 +72,12 @@ public class IsaSelectionReport
         }
     }
 
-    private static ModelBuilder Conv(int k, int stride, int group)
+    private static ModelBuilder Conv(int k, int stride, int group, int channels = 16)
     {
         var b = new ModelBuilder();
-        int outC = group == 1 ? 32 : group;
-        TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, 16]);
-        TensorRef w = b.Constant("w", new float[outC * k * k * 16 / group], [outC, k, k, 16 / group]);
+        int outC = group == 1 ? 2 * channels : group;
+        TensorRef x = b.Input("x", DataType.Float32, [1, 8, 8, channels]);
+        TensorRef w = b.Constant("w", new float[outC * k * k * channels / group], [outC, k, k, channels / group]);
         b.Output(b.Conv(x, w, null, new ConvOptions { Strides = [stride, stride], Pads = [k / 2, k / 2, k / 2, k / 2], Group = group }));
         return b;
     }

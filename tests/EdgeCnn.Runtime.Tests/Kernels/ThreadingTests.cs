@@ -10,7 +10,17 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 [Trait("Category", "Kernels")]
 public class ThreadingTests
 {
-    public static TheoryData<string> Rows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32);
+    /// <summary>The threaded kernels: GEMM and depthwise (Winograd refuses a pool; its test says so).</summary>
+    public static TheoryData<string> Rows()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemm-").Concat(KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-dw-")))
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Rows))]

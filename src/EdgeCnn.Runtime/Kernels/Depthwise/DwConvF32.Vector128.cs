@@ -11,7 +11,15 @@ internal readonly unsafe struct DwVector128 : IDwMicrokernelF32
     public static int FixedTaps => 0;
 
     [SkipLocalsInit]
-    public static void Run(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    public static void Run(nint pixels, nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    {
+        for (nint p = 0; p < pixels; p++)
+        {
+            Pixel(channels, ks, input + (p * ks), w, y + (p * channels), min, max);
+        }
+    }
+
+    private static void Pixel(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
     {
         Vector128<float> vmin = Vector128.Create(min), vmax = Vector128.Create(max);
         nint c = 0;
@@ -31,7 +39,7 @@ internal readonly unsafe struct DwVector128 : IDwMicrokernelF32
     }
 }
 
-/// <summary>f32-conv-dw-3x3-v128: the 9 taps unrolled in two chains, 4 channels per step.</summary>
+/// <summary>f32-conv-dw-3x3-v128: the 9 taps unrolled in two chains, weights held in registers along an output row.</summary>
 internal readonly unsafe struct Dw3x3Vector128 : IDwMicrokernelF32
 {
     public static int ChannelTile => 4;
@@ -39,27 +47,47 @@ internal readonly unsafe struct Dw3x3Vector128 : IDwMicrokernelF32
     public static int FixedTaps => 9;
 
     [SkipLocalsInit]
-    public static void Run(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    public static void Run(nint pixels, nint channels, nint ks, float** input, float* w, float* y, float min, float max)
     {
-        float* i0 = input[0], i1 = input[1], i2 = input[2], i3 = input[3], i4 = input[4];
-        float* i5 = input[5], i6 = input[6], i7 = input[7], i8 = input[8];
+        // Channel tile outer, pixels inner: the tile's bias and 9 weight vectors stay in registers along the whole row
+        // (15 of 16 ymm / 32 NEON registers with the two accumulators, the input and the clamp bounds).
         Vector128<float> vmin = Vector128.Create(min), vmax = Vector128.Create(max);
         nint c = 0;
         for (; c <= channels - 4; c += 4, w += 40)
         {
-            Vector128<float> acc0 = Vector128.Load(w);
-            Vector128<float> acc1 = Vector128.Load(i0 + c) * Vector128.Load(w + 4);
-            acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(i1 + c), Vector128.Load(w + 8), acc0);
-            acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(i2 + c), Vector128.Load(w + 12), acc1);
-            acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(i3 + c), Vector128.Load(w + 16), acc0);
-            acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(i4 + c), Vector128.Load(w + 20), acc1);
-            acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(i5 + c), Vector128.Load(w + 24), acc0);
-            acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(i6 + c), Vector128.Load(w + 28), acc1);
-            acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(i7 + c), Vector128.Load(w + 32), acc0);
-            acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(i8 + c), Vector128.Load(w + 36), acc1);
-            Vector128.Min(Vector128.Max(acc0 + acc1, vmin), vmax).Store(y + c);
+            Vector128<float> bias = Vector128.Load(w);
+            Vector128<float> k0 = Vector128.Load(w + 4);
+            Vector128<float> k1 = Vector128.Load(w + 8);
+            Vector128<float> k2 = Vector128.Load(w + 12);
+            Vector128<float> k3 = Vector128.Load(w + 16);
+            Vector128<float> k4 = Vector128.Load(w + 20);
+            Vector128<float> k5 = Vector128.Load(w + 24);
+            Vector128<float> k6 = Vector128.Load(w + 28);
+            Vector128<float> k7 = Vector128.Load(w + 32);
+            Vector128<float> k8 = Vector128.Load(w + 36);
+            float** ip = input;
+            float* yp = y + c;
+            for (nint p = 0; p < pixels; p++, ip += 9, yp += channels)
+            {
+                Vector128<float> acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[0] + c), k0, bias);
+                Vector128<float> acc1 = Vector128.Load(ip[1] + c) * k1;
+                acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[2] + c), k2, acc0);
+                acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[3] + c), k3, acc1);
+                acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[4] + c), k4, acc0);
+                acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[5] + c), k5, acc1);
+                acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[6] + c), k6, acc0);
+                acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[7] + c), k7, acc1);
+                acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[8] + c), k8, acc0);
+                Vector128.Min(Vector128.Max(acc0 + acc1, vmin), vmax).Store(yp);
+            }
         }
 
-        DwScalarTail.Run(c, channels, 9, input, w, 4, y, min, max);
+        if (c < channels)
+        {
+            for (nint p = 0; p < pixels; p++)
+            {
+                DwScalarTail.Run(c, channels, 9, input + (p * 9), w, 4, y + (p * channels), min, max);
+            }
+        }
     }
 }

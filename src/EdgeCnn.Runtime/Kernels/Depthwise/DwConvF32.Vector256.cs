@@ -11,7 +11,15 @@ internal readonly unsafe struct DwVector256 : IDwMicrokernelF32
     public static int FixedTaps => 0;
 
     [SkipLocalsInit]
-    public static void Run(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    public static void Run(nint pixels, nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    {
+        for (nint p = 0; p < pixels; p++)
+        {
+            Pixel(channels, ks, input + (p * ks), w, y + (p * channels), min, max);
+        }
+    }
+
+    private static void Pixel(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
     {
         Vector256<float> vmin = Vector256.Create(min), vmax = Vector256.Create(max);
         nint c = 0;
@@ -31,7 +39,7 @@ internal readonly unsafe struct DwVector256 : IDwMicrokernelF32
     }
 }
 
-/// <summary>f32-conv-dw-3x3-avx2: the 9 taps unrolled, 16 channels (two independent chains) per step.</summary>
+/// <summary>f32-conv-dw-3x3-avx2: the 9 taps unrolled in two chains, weights held in registers along an output row.</summary>
 internal readonly unsafe struct Dw3x3Vector256 : IDwMicrokernelF32
 {
     public static int ChannelTile => 8;
@@ -39,28 +47,48 @@ internal readonly unsafe struct Dw3x3Vector256 : IDwMicrokernelF32
     public static int FixedTaps => 9;
 
     [SkipLocalsInit]
-    public static void Run(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    public static void Run(nint pixels, nint channels, nint ks, float** input, float* w, float* y, float min, float max)
     {
-        float* i0 = input[0], i1 = input[1], i2 = input[2], i3 = input[3], i4 = input[4];
-        float* i5 = input[5], i6 = input[6], i7 = input[7], i8 = input[8];
+        // Channel tile outer, pixels inner: the tile's bias and 9 weight vectors stay in registers along the whole row
+        // (15 of 16 ymm / 32 NEON registers with the two accumulators, the input and the clamp bounds).
         Vector256<float> vmin = Vector256.Create(min), vmax = Vector256.Create(max);
         nint c = 0;
         for (; c <= channels - 8; c += 8, w += 80)
         {
-            Vector256<float> acc0 = Vector256.Load(w);
-            Vector256<float> acc1 = Vector256.Load(i0 + c) * Vector256.Load(w + 8);
-            acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(i1 + c), Vector256.Load(w + 16), acc0);
-            acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(i2 + c), Vector256.Load(w + 24), acc1);
-            acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(i3 + c), Vector256.Load(w + 32), acc0);
-            acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(i4 + c), Vector256.Load(w + 40), acc1);
-            acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(i5 + c), Vector256.Load(w + 48), acc0);
-            acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(i6 + c), Vector256.Load(w + 56), acc1);
-            acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(i7 + c), Vector256.Load(w + 64), acc0);
-            acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(i8 + c), Vector256.Load(w + 72), acc1);
-            Vector256.Min(Vector256.Max(acc0 + acc1, vmin), vmax).Store(y + c);
+            Vector256<float> bias = Vector256.Load(w);
+            Vector256<float> k0 = Vector256.Load(w + 8);
+            Vector256<float> k1 = Vector256.Load(w + 16);
+            Vector256<float> k2 = Vector256.Load(w + 24);
+            Vector256<float> k3 = Vector256.Load(w + 32);
+            Vector256<float> k4 = Vector256.Load(w + 40);
+            Vector256<float> k5 = Vector256.Load(w + 48);
+            Vector256<float> k6 = Vector256.Load(w + 56);
+            Vector256<float> k7 = Vector256.Load(w + 64);
+            Vector256<float> k8 = Vector256.Load(w + 72);
+            float** ip = input;
+            float* yp = y + c;
+            for (nint p = 0; p < pixels; p++, ip += 9, yp += channels)
+            {
+                Vector256<float> acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[0] + c), k0, bias);
+                Vector256<float> acc1 = Vector256.Load(ip[1] + c) * k1;
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[2] + c), k2, acc0);
+                acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[3] + c), k3, acc1);
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[4] + c), k4, acc0);
+                acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[5] + c), k5, acc1);
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[6] + c), k6, acc0);
+                acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[7] + c), k7, acc1);
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[8] + c), k8, acc0);
+                Vector256.Min(Vector256.Max(acc0 + acc1, vmin), vmax).Store(yp);
+            }
         }
 
-        DwScalarTail.Run(c, channels, 9, input, w, 8, y, min, max);
+        if (c < channels)
+        {
+            for (nint p = 0; p < pixels; p++)
+            {
+                DwScalarTail.Run(c, channels, 9, input + (p * 9), w, 8, y + (p * channels), min, max);
+            }
+        }
     }
 }
 

@@ -11,7 +11,15 @@ internal readonly unsafe struct DwVector512 : IDwMicrokernelF32
     public static int FixedTaps => 0;
 
     [SkipLocalsInit]
-    public static void Run(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    public static void Run(nint pixels, nint channels, nint ks, float** input, float* w, float* y, float min, float max)
+    {
+        for (nint p = 0; p < pixels; p++)
+        {
+            Pixel(channels, ks, input + (p * ks), w, y + (p * channels), min, max);
+        }
+    }
+
+    private static void Pixel(nint channels, nint ks, float** input, float* w, float* y, float min, float max)
     {
         Vector512<float> vmin = Vector512.Create(min), vmax = Vector512.Create(max);
         nint c = 0;

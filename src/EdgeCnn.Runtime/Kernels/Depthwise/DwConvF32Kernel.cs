@@ -72,13 +72,8 @@ internal sealed unsafe class DwConvF32Kernel<TMicro> : Kernel, IParallelWork
     public void Execute(int item)
     {
         long first = (long)item * _width;
-        for (int x = 0; x < _width; x++)
-        {
-            float* y = _y + ((first + x) * _channels);
-            TMicro.Run(_channels, _ks, (float**)(_indirection.Pointer + ((first + x) * _ks)), _packed.Pointer, y, _min, _max);
-        }
-
         float* row = _y + (first * _channels);
+        TMicro.Run(_width, _channels, _ks, (float**)(_indirection.Pointer + (first * _ks)), _packed.Pointer, row, _min, _max);
         long count = (long)_width * _channels;
         switch (_activation.Kind)
         {

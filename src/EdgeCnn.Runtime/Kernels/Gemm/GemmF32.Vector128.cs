@@ -25,6 +25,7 @@ internal readonly unsafe struct Gemm6x8Vector128 : IGemmMicrokernelF32
         float* c4 = mr < 5 ? c3 : c3 + cStride;
         float* c5 = mr < 6 ? c4 : c4 + cStride;
         Vector128<float> vmin = Vector128.Create(min), vmax = Vector128.Create(max);
+        float* tail = stackalloc float[6 * 8]; // the last partial block, row by row; uninitialized (SkipLocalsInit)
         while (true)
         {
             Vector128<float> acc0a = Vector128.Load(w), acc0b = Vector128.Load(w + 4);
@@ -64,58 +65,56 @@ internal readonly unsafe struct Gemm6x8Vector128 : IGemmMicrokernelF32
                 }
             }
 
-            // Last row first: rows past mr alias the last valid row, whose own store lands last.
-            Store(c5, acc5a, acc5b, nc, vmin, vmax);
-            Store(c4, acc4a, acc4b, nc, vmin, vmax);
-            Store(c3, acc3a, acc3b, nc, vmin, vmax);
-            Store(c2, acc2a, acc2b, nc, vmin, vmax);
-            Store(c1, acc1a, acc1b, nc, vmin, vmax);
-            Store(c0, acc0a, acc0b, nc, vmin, vmax);
-            if (nc <= 8)
+            if (nc >= 8)
             {
-                return;
+                // Last row first: rows past mr alias the last valid row, whose own store lands last.
+                Store(c5, acc5a, acc5b, vmin, vmax);
+                Store(c4, acc4a, acc4b, vmin, vmax);
+                Store(c3, acc3a, acc3b, vmin, vmax);
+                Store(c2, acc2a, acc2b, vmin, vmax);
+                Store(c1, acc1a, acc1b, vmin, vmax);
+                Store(c0, acc0a, acc0b, vmin, vmax);
+                nc -= 8;
+                if (nc == 0)
+                {
+                    return;
+                }
+
+                c0 += 8;
+                c1 += 8;
+                c2 += 8;
+                c3 += 8;
+                c4 += 8;
+                c5 += 8;
+                continue;
             }
 
-            nc -= 8;
-            c0 += 8;
-            c1 += 8;
-            c2 += 8;
-            c3 += 8;
-            c4 += 8;
-            c5 += 8;
+            // A partial block: park every row in the stack buffer first, so that no accumulator is live across the copy
+            // (a call there would make the JIT spill accumulators inside the reduction loop: ARM64 preserves no full q register).
+            Store(tail, acc0a, acc0b, vmin, vmax);
+            Store(tail + 8, acc1a, acc1b, vmin, vmax);
+            Store(tail + 16, acc2a, acc2b, vmin, vmax);
+            Store(tail + 24, acc3a, acc3b, vmin, vmax);
+            Store(tail + 32, acc4a, acc4b, vmin, vmax);
+            Store(tail + 40, acc5a, acc5b, vmin, vmax);
+            for (nint j = 0; j < nc; j++)
+            {
+                c5[j] = tail[40 + j];
+                c4[j] = tail[32 + j];
+                c3[j] = tail[24 + j];
+                c2[j] = tail[16 + j];
+                c1[j] = tail[8 + j];
+                c0[j] = tail[j];
+            }
+
+            return;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector128<float> lo, Vector128<float> hi, nint n, Vector128<float> vmin, Vector128<float> vmax)
+    private static void Store(float* c, Vector128<float> lo, Vector128<float> hi, Vector128<float> vmin, Vector128<float> vmax)
     {
-        lo = Vector128.Min(Vector128.Max(lo, vmin), vmax);
-        hi = Vector128.Min(Vector128.Max(hi, vmin), vmax);
-        if (n >= 8)
-        {
-            lo.Store(c);
-            hi.Store(c + 4);
-        }
-        else
-        {
-            StoreTail(c, lo, hi, n);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreTail(float* c, Vector128<float> lo, Vector128<float> hi, nint n)
-    {
-        if (n >= 4)
-        {
-            lo.Store(c);
-            lo = hi;
-            c += 4;
-            n -= 4;
-        }
-
-        for (int j = 0; j < n; j++)
-        {
-            c[j] = lo.GetElement(j);
-        }
+        Vector128.Min(Vector128.Max(lo, vmin), vmax).Store(c);
+        Vector128.Min(Vector128.Max(hi, vmin), vmax).Store(c + 4);
     }
 }

@@ -25,6 +25,7 @@ internal readonly unsafe struct Gemm6x16Vector256 : IGemmMicrokernelF32
         float* c4 = mr < 5 ? c3 : c3 + cStride;
         float* c5 = mr < 6 ? c4 : c4 + cStride;
         Vector256<float> vmin = Vector256.Create(min), vmax = Vector256.Create(max);
+        float* tail = stackalloc float[6 * 16]; // the last partial block, row by row; uninitialized (SkipLocalsInit)
         while (true)
         {
             Vector256<float> acc0a = Vector256.Load(w), acc0b = Vector256.Load(w + 8);
@@ -89,12 +90,23 @@ internal readonly unsafe struct Gemm6x16Vector256 : IGemmMicrokernelF32
                 continue;
             }
 
-            StoreTail(c5, acc5a, acc5b, nc, vmin, vmax);
-            StoreTail(c4, acc4a, acc4b, nc, vmin, vmax);
-            StoreTail(c3, acc3a, acc3b, nc, vmin, vmax);
-            StoreTail(c2, acc2a, acc2b, nc, vmin, vmax);
-            StoreTail(c1, acc1a, acc1b, nc, vmin, vmax);
-            StoreTail(c0, acc0a, acc0b, nc, vmin, vmax);
+            // A partial block: park every row in the stack buffer first, so that no accumulator is live across the copy.
+            Store(tail, acc0a, acc0b, vmin, vmax);
+            Store(tail + 16, acc1a, acc1b, vmin, vmax);
+            Store(tail + 32, acc2a, acc2b, vmin, vmax);
+            Store(tail + 48, acc3a, acc3b, vmin, vmax);
+            Store(tail + 64, acc4a, acc4b, vmin, vmax);
+            Store(tail + 80, acc5a, acc5b, vmin, vmax);
+            for (nint j = 0; j < nc; j++)
+            {
+                c5[j] = tail[80 + j];
+                c4[j] = tail[64 + j];
+                c3[j] = tail[48 + j];
+                c2[j] = tail[32 + j];
+                c1[j] = tail[16 + j];
+                c0[j] = tail[j];
+            }
+
             return;
         }
     }
@@ -104,25 +116,5 @@ internal readonly unsafe struct Gemm6x16Vector256 : IGemmMicrokernelF32
     {
         Vector256.Min(Vector256.Max(lo, vmin), vmax).Store(c);
         Vector256.Min(Vector256.Max(hi, vmin), vmax).Store(c + 8);
-    }
-
-    /// <summary>The last 1..15 columns of a row.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreTail(float* c, Vector256<float> lo, Vector256<float> hi, nint n, Vector256<float> vmin, Vector256<float> vmax)
-    {
-        lo = Vector256.Min(Vector256.Max(lo, vmin), vmax);
-        hi = Vector256.Min(Vector256.Max(hi, vmin), vmax);
-        if (n >= 8)
-        {
-            lo.Store(c);
-            lo = hi;
-            c += 8;
-            n -= 8;
-        }
-
-        for (int j = 0; j < n; j++)
-        {
-            c[j] = lo.GetElement(j);
-        }
     }
 }

@@ -26,6 +26,7 @@ internal readonly unsafe struct Gemm7x16Vector512 : IGemmMicrokernelF32
         float* c5 = mr < 6 ? c4 : c4 + cStride;
         float* c6 = mr < 7 ? c5 : c5 + cStride;
         Vector512<float> vmin = Vector512.Create(min), vmax = Vector512.Create(max);
+        float* tail = stackalloc float[7 * 16]; // the last partial block, row by row; uninitialized (SkipLocalsInit)
         while (true)
         {
             Vector512<float> acc0 = Vector512.Load(w);
@@ -54,50 +55,56 @@ internal readonly unsafe struct Gemm7x16Vector512 : IGemmMicrokernelF32
                 }
             }
 
-            // Last row first: rows past mr alias the last valid row, whose own store lands last.
-            Store(c6, acc6, nc, vmin, vmax);
-            Store(c5, acc5, nc, vmin, vmax);
-            Store(c4, acc4, nc, vmin, vmax);
-            Store(c3, acc3, nc, vmin, vmax);
-            Store(c2, acc2, nc, vmin, vmax);
-            Store(c1, acc1, nc, vmin, vmax);
-            Store(c0, acc0, nc, vmin, vmax);
-            if (nc <= 16)
+            if (nc >= 16)
             {
-                return;
+                // Last row first: rows past mr alias the last valid row, whose own store lands last.
+                Store(c6, acc6, vmin, vmax);
+                Store(c5, acc5, vmin, vmax);
+                Store(c4, acc4, vmin, vmax);
+                Store(c3, acc3, vmin, vmax);
+                Store(c2, acc2, vmin, vmax);
+                Store(c1, acc1, vmin, vmax);
+                Store(c0, acc0, vmin, vmax);
+                nc -= 16;
+                if (nc == 0)
+                {
+                    return;
+                }
+
+                c0 += 16;
+                c1 += 16;
+                c2 += 16;
+                c3 += 16;
+                c4 += 16;
+                c5 += 16;
+                c6 += 16;
+                continue;
             }
 
-            nc -= 16;
-            c0 += 16;
-            c1 += 16;
-            c2 += 16;
-            c3 += 16;
-            c4 += 16;
-            c5 += 16;
-            c6 += 16;
+            // A partial block: park every row in the stack buffer first, so that no accumulator is live across the copy.
+            Store(tail, acc0, vmin, vmax);
+            Store(tail + 16, acc1, vmin, vmax);
+            Store(tail + 32, acc2, vmin, vmax);
+            Store(tail + 48, acc3, vmin, vmax);
+            Store(tail + 64, acc4, vmin, vmax);
+            Store(tail + 80, acc5, vmin, vmax);
+            Store(tail + 96, acc6, vmin, vmax);
+            for (nint j = 0; j < nc; j++)
+            {
+                c6[j] = tail[96 + j];
+                c5[j] = tail[80 + j];
+                c4[j] = tail[64 + j];
+                c3[j] = tail[48 + j];
+                c2[j] = tail[32 + j];
+                c1[j] = tail[16 + j];
+                c0[j] = tail[j];
+            }
+
+            return;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector512<float> v, nint n, Vector512<float> vmin, Vector512<float> vmax)
-    {
-        v = Vector512.Min(Vector512.Max(v, vmin), vmax);
-        if (n >= 16)
-        {
-            v.Store(c);
-        }
-        else
-        {
-            StoreTail(c, v, n);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StoreTail(float* c, Vector512<float> v, nint n)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            c[j] = v.GetElement(j);
-        }
-    }
+    private static void Store(float* c, Vector512<float> v, Vector512<float> vmin, Vector512<float> vmax) =>
+        Vector512.Min(Vector512.Max(v, vmin), vmax).Store(c);
 }

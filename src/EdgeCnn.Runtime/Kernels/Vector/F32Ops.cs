@@ -29,6 +29,8 @@ internal unsafe interface IF32Ops<TVec>
 
     static abstract TVec Max(TVec a, TVec b);
 
+    static abstract TVec Min(TVec a, TVec b);
+
     static abstract TVec Exp(TVec x);
 
     static abstract float Sum(TVec v);
@@ -57,6 +59,8 @@ internal readonly unsafe struct Ops128 : IF32Ops<Vector128<float>>
     public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
 
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
 
     public static Vector128<float> Exp(Vector128<float> x) => Vector128.Exp(x);
 
@@ -87,6 +91,8 @@ internal readonly unsafe struct Ops256 : IF32Ops<Vector256<float>>
 
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
+    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+
     public static Vector256<float> Exp(Vector256<float> x) => Vector256.Exp(x);
 
     public static float Sum(Vector256<float> v) => Vector256.Sum(v);
@@ -115,6 +121,8 @@ internal readonly unsafe struct Ops512 : IF32Ops<Vector512<float>>
     public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
 
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
 
     public static Vector512<float> Exp(Vector512<float> x) => Vector512.Exp(x);
 
