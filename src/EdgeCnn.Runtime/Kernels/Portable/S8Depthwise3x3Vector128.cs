@@ -35,17 +35,27 @@ public readonly unsafe struct S8Depthwise3x3Vector128 : IS8DepthwisePixel
 
         if (c < channels)
         {
-            sbyte** rest = stackalloc sbyte*[9];
-            for (int t = 0; t < 9; t++)
-            {
-                rest[t] = x[t] + c;
-            }
-
-            S8DepthwiseVector128.Run(rest, 9, w + c, wStride, bias + c, y + c, channels - c, q.Offset(c));
+            Tail(x, c, w, wStride, bias, y, channels, q);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> X4(sbyte* p) =>
         Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(Unsafe.ReadUnaligned<int>(p)).AsSByte()));
+
+    /// <summary>
+    /// The last channels through the general loop, kept out of Run: its stackalloc would give Run a stack-cookie check on
+    /// every call (one call per output pixel).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Tail(sbyte** x, int c, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
+    {
+        sbyte** rest = stackalloc sbyte*[9];
+        for (int t = 0; t < 9; t++)
+        {
+            rest[t] = x[t] + c;
+        }
+
+        S8DepthwiseVector128.Run(rest, 9, w + c, wStride, bias + c, y + c, channels - c, q.Offset(c));
+    }
 }
