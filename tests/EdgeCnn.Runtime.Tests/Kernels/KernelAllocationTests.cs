@@ -1,7 +1,6 @@
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Tests.Ops;
-using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -40,7 +39,7 @@ public class KernelAllocationTests
             s.Input<float>(i).Fill(0.25f);
         }
 
-        AllocationAssert.NoAllocations(s.Run, 200, kernel);
+        PerRunAllocation.AssertNone(s.Run, 200, kernel);
     }
 
     /// <summary>A small model the row accepts, or null for a row of an op this test does not know yet.</summary>

@@ -71,15 +71,8 @@ public class ThreadingTests
             using InferenceSession session = build().BuildSession(new SessionOptions { Threads = 3 });
             Assert.Equal(3, session.Threads);
             OpSamples.FillInputs(session);
-            AllocationAssert.NoAllocations(session.Run, 300, $"{name} (3 threads, calling thread)");
-            long before = session.Pool!.WorkerAllocatedBytes;
-            for (int i = 0; i < 300; i++)
-            {
-                session.Run();
-            }
-
-            long bytes = session.Pool.WorkerAllocatedBytes - before;
-            Assert.True(bytes == 0, $"{name} (3 threads): {bytes} bytes allocated on the worker threads over 300 runs");
+            PerRunAllocation.AssertNone(session.Run, 300, $"{name} (3 threads, calling thread)");
+            PerRunAllocation.AssertNone(session.Run, () => session.Pool!.WorkerAllocatedBytes, 300, $"{name} (3 threads, worker threads)");
         }
     }
 
