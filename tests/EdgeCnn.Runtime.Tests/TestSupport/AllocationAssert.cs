@@ -20,19 +20,9 @@ public static class AllocationAssert
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
-    /// <summary>
-    /// Asserts that some round of <paramref name="iterations"/> runs allocates nothing, trying up to three rounds. An allocation
-    /// per run shows in every round and fails; a one-off charged to the thread while tiered compilation installs a method's
-    /// optimized code (which on a loaded machine can land after the warm-up runs) shows in one round only and passes.
-    /// </summary>
     public static void NoAllocations(Action action, int iterations, string what)
     {
-        long fewest = long.MaxValue;
-        for (int round = 0; round < 3 && fewest != 0; round++)
-        {
-            fewest = Math.Min(fewest, BytesAllocated(action, iterations));
-        }
-
-        Assert.True(fewest == 0, $"{what}: {fewest} bytes allocated over {iterations} runs (the fewest of 3 rounds)");
+        long bytes = BytesAllocated(action, iterations);
+        Assert.True(bytes == 0, $"{what}: {bytes} bytes allocated over {iterations} runs");
     }
 }

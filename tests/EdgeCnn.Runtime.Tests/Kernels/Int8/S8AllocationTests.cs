@@ -1,6 +1,5 @@
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels;
-using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
 
@@ -32,14 +31,7 @@ public class S8AllocationTests
         KernelInfo row = KernelTable.Find(kernel);
         using InferenceSession session = Model(row).BuildSession(SessionOptions.Only(kernel));
         Assert.Contains(session.Kernels, k => k is not null && string.Equals(k.Name, kernel, StringComparison.Ordinal));
-        // Past tiered compilation's promotions (call counting, OSR) before measuring: under a loaded machine's timing they can
-        // land inside AllocationAssert's two warm-up runs and be charged to the measured ones.
-        for (int i = 0; i < 100; i++)
-        {
-            session.Run();
-        }
-
-        AllocationAssert.NoAllocations(session.Run, 200, kernel);
+        PerRunAllocation.AssertNone(session.Run, 200, kernel);
     }
 
     private static bool IsInt8Row(KernelInfo k) => k.Name.StartsWith("s8-", StringComparison.Ordinal) || k.Name.StartsWith("f32-s8-", StringComparison.Ordinal);
