@@ -20,9 +20,24 @@ public static class AllocationAssert
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    /// <summary>
+    /// Passes when a window of <paramref name="iterations"/> runs counts 0 bytes, trying up to three windows. Under the full,
+    /// parallel suite on .NET 10 a single window has occasionally counted a few KB that no run made (seen with kernels that
+    /// cannot allocate, e.g. a reference kernel using no thread pool: 5.6 KB in one window, 0 in the next); an allocation
+    /// made by every run, however small, shows in every window and still fails.
+    /// </summary>
     public static void NoAllocations(Action action, int iterations, string what)
     {
-        long bytes = BytesAllocated(action, iterations);
-        Assert.True(bytes == 0, $"{what}: {bytes} bytes allocated over {iterations} runs");
+        var windows = new List<long>(3);
+        for (int w = 0; w < 3; w++)
+        {
+            windows.Add(BytesAllocated(action, iterations));
+            if (windows[^1] == 0)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"{what}: {string.Join(", ", windows)} bytes allocated in three windows of {iterations} runs");
     }
 }
