@@ -149,7 +149,9 @@ public class ConvolutionPropertyTests
             float[] conv = RunEither(p.Int8, p.Seed, OpCode.Conv, [p.N, p.H, p.W, p.C], [p.O, kh, kw, p.C], [p.O], new ConvOptions { Pads = [1, 0, 0, 1] });
             float[] tiled = RunEither(p.Int8, p.Seed, OpCode.TiledConv2D, [p.N, p.H, p.W, p.C], [1, 1, p.O, kh, kw, p.C], [p.O],
                 new ConvOptions { Pads = [1, 0, 0, 1], Tile = [1, 1] });
-            Tolerance.AllClose(conv, tiled, $"tiled[1,1] vs conv {p}", atol: 0);
+            // Conv runs the optimized kernel Plan chooses (another summation order than the reference TiledConv2D), so fp32 is
+            // compared within the kernel tolerance; int8 outputs are integers and must still match exactly.
+            Tolerance.AllClose(conv, tiled, $"tiled[1,1] vs conv {p}", atol: p.Int8 ? 0f : 1e-5f);
         });
     }
 
