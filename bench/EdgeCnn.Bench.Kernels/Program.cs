@@ -13,10 +13,17 @@ if (args.Length > 0 && string.Equals(args[0], "fraction", StringComparison.Ordin
     return;
 }
 
+// `s8fraction [filter]`: the int8 kernels against the int8 peak, interleaved the same way (S8PeakFraction).
+if (args.Length > 0 && string.Equals(args[0], "s8fraction", StringComparison.Ordinal))
+{
+    S8PeakFraction.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 IConfig config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
     .AddDiagnoser(MemoryDiagnoser.Default)
-    .AddColumn(new GflopsColumn(peakFraction: false), new GflopsColumn(peakFraction: true))
+    .AddColumn(new GflopsColumn(peakFraction: false), new GflopsColumn(peakFraction: true), new S8GmacsColumn(), new S8GmacsColumn(peakFraction: true))
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithMaxParameterColumnWidth(64))
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(ConvBenchmarks).Assembly).Run(args, config);

@@ -74,6 +74,16 @@ internal sealed class BinaryArithmetic(OpCode code) : Operator
         var sb = (sbyte*)ctx.InputPointer(1);
         var sy = (sbyte*)ctx.OutputPointer(0);
         string s8 = $"s8-v{name}-ref";
+        if (Code is OpCode.Add or OpCode.Sub)
+        {
+            var plan = new Kernels.Int8.S8AddPlan(sa, sb, sy, ny, na == ny && nb == ny, Kernels.Int8.S8AddParams.From(qa.Scale, qa.ZeroPoint,
+                qb.Scale, qb.ZeroPoint, qy.Scale, qy.ZeroPoint, subtract: Code == OpCode.Sub));
+            if (Kernels.KernelTable.ChooseOptimized(Code, DataType.Int8, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+        }
+
         return Code switch
         {
             OpCode.Add or OpCode.Sub => new BroadcastKernel<sbyte, sbyte, sbyte, AddS8>(s8, sa, na, sb, nb, sy, ny, layout,

@@ -87,6 +87,17 @@ internal sealed class ConcatOperator : Operator
         }
 
         bool anyRequant = Array.Exists(parts, p => p.Requantize);
+        if (y.Type == DataType.Int8 && anyRequant)
+        {
+            var plan = new Kernels.Int8.S8ConcatPlan((sbyte*)ctx.OutputPointer(0), outer, offset, y.Quantization!.ZeroPoint, Array.ConvertAll(parts,
+                p => new Kernels.Int8.S8ConcatPart(p.Data, p.Chunk, p.Offset, p.Requantize, p.InputZeroPoint,
+                    p.Requantize ? Kernels.Int8.S8Rescale.From(p.Multiplier, p.Shift) : default)));
+            if (Kernels.KernelTable.ChooseOptimized(OpCode.Concat, DataType.Int8, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+        }
+
         string name = y.Type == DataType.Float32 ? "f32-concat-ref" : anyRequant ? "s8-concat-requant-ref" : "s8-concat-ref";
         return new ConcatKernel(name, y.Type.SizeInBytes(), (nint)ctx.OutputPointer(0), outer, offset, y.Quantization?.ZeroPoint ?? 0, parts);
     }

@@ -145,7 +145,9 @@ internal sealed class WindowPool : Operator
             case PoolKind.Max:
             {
                 (int m, int shift) = FixedPoint.QuantizeMultiplier((double)qi.Scale / qo.Scale);
-                return new MaxPoolS8Kernel($"s8-{name}-ref", xs, inCount, ys, outCount, g, qi.ZeroPoint, qo.ZeroPoint, m, shift);
+                var plan = new Kernels.Int8.S8PoolPlan(_kind, xs, ys, g, false, qi.ZeroPoint, qo.ZeroPoint, m, shift, null, null);
+                return KernelTable.ChooseOptimized(Code, DataType.Int8, plan, ctx.Options)?.Create(plan)
+                    ?? new MaxPoolS8Kernel($"s8-{name}-ref", xs, inCount, ys, outCount, g, qi.ZeroPoint, qo.ZeroPoint, m, shift);
             }
 
             case PoolKind.Average:
@@ -160,7 +162,9 @@ internal sealed class WindowPool : Operator
                     (multipliers[n], shifts[n]) = FixedPoint.QuantizeMultiplier((double)qi.Scale / ((double)qo.Scale * n));
                 }
 
-                return new AveragePoolS8Kernel($"s8-{name}-ref", xs, inCount, ys, outCount, g, countIncludePad, qi.ZeroPoint,
+                var plan = new Kernels.Int8.S8PoolPlan(_kind, xs, ys, g, countIncludePad, qi.ZeroPoint, qo.ZeroPoint, 0, 0, multipliers, shifts);
+                return KernelTable.ChooseOptimized(Code, DataType.Int8, plan, ctx.Options)?.Create(plan)
+                    ?? new AveragePoolS8Kernel($"s8-{name}-ref", xs, inCount, ys, outCount, g, countIncludePad, qi.ZeroPoint,
                     qo.ZeroPoint, multipliers, shifts);
             }
 

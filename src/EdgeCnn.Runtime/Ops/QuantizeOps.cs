@@ -31,7 +31,10 @@ internal sealed class Quantize : Operator
     public override unsafe Kernel CreateKernel(PlanContext ctx)
     {
         var q = ctx.Output(0).Quantization!;
-        return new QuantizeKernel((float*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), (int)ctx.Input(0).ElementCount, q.Scale, q.ZeroPoint);
+        var plan = new Kernels.Int8.S8QuantizePlan((float*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), (int)ctx.Input(0).ElementCount,
+            q.Scale, q.ZeroPoint);
+        return Kernels.KernelTable.ChooseOptimized(OpCode.Quantize, DataType.Float32, plan, ctx.Options)?.Create(plan)
+            ?? new QuantizeKernel((float*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), (int)ctx.Input(0).ElementCount, q.Scale, q.ZeroPoint);
     }
 }
 
@@ -77,6 +80,15 @@ internal sealed class Dequantize : Operator
 
         int count = (int)x.ElementCount;
         var y = (float*)ctx.OutputPointer(0);
+        if (x.Type == DataType.Int8)
+        {
+            var plan = new Kernels.Int8.S8DequantizePlan((sbyte*)ctx.InputPointer(0), y, count, q.IsPerTensor, q.Scales[0], q.ZeroPoints[0]);
+            if (Kernels.KernelTable.ChooseOptimized(OpCode.Dequantize, DataType.Int8, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+        }
+
         return x.Type == DataType.Int8
             ? new DequantizeKernel<sbyte>("s8-f32-dequantize-ref", (sbyte*)ctx.InputPointer(0), y, count, channels, inner, q)
             : new DequantizeKernel<int>("s32-f32-dequantize-ref", (int*)ctx.InputPointer(0), y, count, channels, inner, q);

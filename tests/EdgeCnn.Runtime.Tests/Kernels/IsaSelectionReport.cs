@@ -32,6 +32,23 @@ public class IsaSelectionReport
         yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
         yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
             () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+        yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
+        yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
+        yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", DenseS8);
+        yield return ("s8-dw3x3", OpCode.Conv, DataType.Int8, "s8-conv-dw-3x3-", () => DepthwiseS8(3));
+        yield return ("s8-dw5x5", OpCode.Conv, DataType.Int8, "s8-conv-dw-minmax-", () => DepthwiseS8(5));
+        yield return ("s8-quantize", OpCode.Quantize, DataType.Float32, "f32-s8-quantize-",
+            () => Unary(b => b.Quantize(b.Input("x", DataType.Float32, [1, 40]), s_q)));
+        yield return ("s8-dequantize", OpCode.Dequantize, DataType.Int8, "s8-f32-dequantize-",
+            () => Unary(b => b.Dequantize(b.Input("q", DataType.Int8, [1, 40], s_q))));
+        yield return ("s8-vadd", OpCode.Add, DataType.Int8, "s8-vadd-",
+            () => Unary(b => b.Add(b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 40], s_q), s_q)));
+        yield return ("s8-maxpool", OpCode.MaxPool, DataType.Int8, "s8-maxpool-",
+            () => Unary(b => b.MaxPool(b.Input("x", DataType.Int8, [1, 6, 6, 16], s_q), [2, 2], [2, 2], outputQuantization: s_q)));
+        yield return ("s8-globalaveragepool", OpCode.GlobalAveragePool, DataType.Int8, "s8-globalaveragepool-",
+            () => Unary(b => b.GlobalAveragePool(b.Input("x", DataType.Int8, [1, 6, 6, 16], s_q), s_q)));
+        yield return ("s8-concat", OpCode.Concat, DataType.Int8, "s8-concat-requant-", () => Unary(b => b.Concat(
+            [b.Input("a", DataType.Int8, [1, 40], s_q), b.Input("b", DataType.Int8, [1, 8], QuantizationInfo.PerTensor(0.1f, 0))], 1, s_q)));
     }
 
     [Fact]
@@ -69,6 +86,35 @@ public class IsaSelectionReport
     {
         var b = new ModelBuilder();
         b.Output(node(b));
+        return b;
+    }
+
+    private static readonly QuantizationInfo s_q = QuantizationInfo.PerTensor(0.05f, 3);
+
+    private static ModelBuilder ConvS8(int k)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 16], s_q);
+        TensorRef w = b.Constant("w", new sbyte[32 * k * k * 16], [32, k, k, 16], QuantizationInfo.PerTensor(0.01f, 0));
+        b.Output(b.Conv(x, w, null, new ConvOptions { Pads = [k / 2, k / 2, k / 2, k / 2] }, s_q));
+        return b;
+    }
+
+    private static ModelBuilder DepthwiseS8(int k)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 24], s_q);
+        TensorRef w = b.Constant("w", new sbyte[24 * k * k], [24, k, k, 1], QuantizationInfo.PerTensor(0.01f, 0));
+        b.Output(b.Conv(x, w, null, new ConvOptions { Group = 24, Pads = [k / 2, k / 2, k / 2, k / 2] }, s_q));
+        return b;
+    }
+
+    private static ModelBuilder DenseS8()
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Int8, [4, 64], s_q);
+        TensorRef w = b.Constant("w", new sbyte[10 * 64], [10, 64], QuantizationInfo.PerTensor(0.01f, 0));
+        b.Output(b.Dense(x, w, null, null, s_q));
         return b;
     }
 

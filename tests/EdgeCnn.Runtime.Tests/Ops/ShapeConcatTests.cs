@@ -75,7 +75,12 @@ public class ShapeConcatTests
         TensorRef c = b.Input("c", DataType.Int8, [2, 2], qc);
         b.Output(b.Concat([a, bb, c], -1, QuantizationInfo.PerTensor(0.5f, -1)));
         using InferenceSession s = b.BuildSession();
-        Assert.Equal("s8-concat-requant-ref", s.Kernels[0]!.Name);
+        // The best vector requantizing concat of this CPU (the reference when none is supported); the values below hold for both.
+        string expected = EdgeCnn.Runtime.Kernels.KernelTable.For(OpCode.Concat, DataType.Int8).FirstOrDefault(k => k.IsSupported && !k.IsReference)?.Name
+            ?? "s8-concat-requant-ref";
+        Assert.Equal(expected, s.Kernels[0]!.Name);
+        using InferenceSession reference = b.BuildSession(SessionOptions.ReferenceOnly);
+        Assert.Equal("s8-concat-requant-ref", reference.Kernels[0]!.Name);
         sbyte[] y = Run.Int8(b, [10, -20, 127, -128], [5, 6, 0, 127], [3, -3, 1, -128]);
         Tolerance.Equal([10, -20, -1, 1, 1, -2, 127, -128, -11, 127, 0, -65], y, "s8 concat requant");
     }

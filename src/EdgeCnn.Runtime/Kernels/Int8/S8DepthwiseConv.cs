@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Kernels.Threading;
+using EdgeCnn.Runtime.Ops;
+
+namespace EdgeCnn.Runtime.Kernels.Int8;
+
+/// <summary>
+/// The per-pixel channel loop of a direct int8 depthwise convolution on one ISA:
+///   y[c] = requantize(bias'[c] + sum_t x_t[c] * w[t][c])  for c &lt; channels
+/// with x_t the input pixel of tap t (or the padding row of z_x), w as int32 [taps][channels rounded up to 16], bias'
+/// folded with -z_x * sum_t w[t][c] (S8DepthwiseConv). TTaps fixes the tap count at compile time (0: use taps).
+/// </summary>
+public unsafe interface IS8DepthwisePixel
+{
+    static abstract bool IsSupported { get; }
+
+    static abstract void Run(sbyte** x, int taps, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q);
+}
+
+/// <summary>
+/// Direct int8 depthwise convolution (Group == InC == OutC, any rank, window, stride, dilation, padding), NHWC: channels
+/// are contiguous, so each tap is one vector load of neighbouring channels and there is no reduction across lanes. Plan
+/// widens the weights to int32 [taps][C16] (the multiply needs no widening at Run), folds -z_x * sum_t w into the bias, and
+/// points padding taps at a row of z_x, which the folded term cancels exactly: the loop has no branch for padding.
+/// Work items are output rows (n, d, h); each pixel gathers its tap pointers, then the ISA's channel loop runs.
+/// </summary>
+internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
+    where TPixel : struct, IS8DepthwisePixel
+{
+    private const int ChannelPad = 16;
+    private readonly string _name;
+    private readonly sbyte* _x; // [N, D, H, W, C]
+    private readonly sbyte* _y; // [N, OD, OH, OW, C]
+    private readonly ConvGeometry _g;
+    private readonly int _taps, _wStride;
+    private readonly int[] _weights; // [taps][C16] int32, pinned
+    private readonly int[] _bias;    // [C16] folded, pinned
+    private readonly sbyte[] _zero;  // [C16] of z_x, pinned
+    private readonly S8RequantParams _requant;
+    private readonly WorkerPool? _pool;
+
+    public S8DepthwiseConv(string name, ConvS8Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!IsDepthwise(plan))
+        {
+            throw new ArgumentException("a direct depthwise kernel needs Group == InC == OutC and one weight set", nameof(plan));
+        }
+
+        ConvGeometry g = plan.Geometry;
+        _name = name;
+        _g = g;
+        _x = (sbyte*)plan.Tensors.X;
+        _y = (sbyte*)plan.Tensors.Y;
+        int c = g.InC;
+        _taps = g.KD * g.KH * g.KW;
+        _wStride = (c + ChannelPad - 1) / ChannelPad * ChannelPad;
+        _weights = GC.AllocateArray<int>(_taps * _wStride, pinned: true);
+        _bias = GC.AllocateArray<int>(_wStride, pinned: true);
+        _zero = GC.AllocateArray<sbyte>(_wStride, pinned: true);
+        _zero.AsSpan().Fill((sbyte)plan.Requant.InputZeroPoint);
+        var w = new ReadOnlySpan<sbyte>(plan.Tensors.W, plan.Tensors.WCount); // [C][taps][1]
+        var bias = new ReadOnlySpan<int>(plan.Tensors.Bias, plan.Tensors.BiasCount);
+        for (int ch = 0; ch < c; ch++)
+        {
+            int sum = 0;
+            for (int t = 0; t < _taps; t++)
+            {
+                int v = w[(ch * _taps) + t];
+                _weights[(t * _wStride) + ch] = v;
+                sum += v;
+            }
+
+            _bias[ch] = unchecked((bias.IsEmpty ? 0 : bias[ch]) - (plan.Requant.InputZeroPoint * sum)); // wraps as the reference
+        }
+
+        _requant = new S8RequantParams(plan.Requant, c);
+        _pool = plan.Pool;
+    }
+
+    public override string Name => _name;
+
+    /// <summary>Output rows: N * OD * OH.</summary>
+    public int WorkItems => _g.Batch * _g.OutD * _g.OutH;
+
+    public static bool IsDepthwise(ConvS8Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ConvGeometry g = plan.Geometry;
+        return plan.IsPlain && g.Group == g.InC && g.OutC == g.InC;
+    }
+
+    public override void Run()
+    {
+        if (_pool is null)
+        {
+            for (int i = 0, n = WorkItems; i < n; i++)
+            {
+                Execute(i);
+            }
+        }
+        else
+        {
+            _pool.For(this, WorkItems);
+        }
+    }
+
+    public void Execute(int item)
+    {
+        ConvGeometry g = _g;
+        int oh = item % g.OutH, rest = item / g.OutH;
+        int od = rest % g.OutD, n = rest / g.OutD;
+        int c = g.InC;
+        sbyte** taps = stackalloc sbyte*[_taps];
+        sbyte* zero = Pin(_zero);
+        int* w = Pin(_weights), bias = Pin(_bias);
+        S8RequantView q = _requant.At(0);
+        sbyte* y = _y + ((long)item * g.OutW * c);
+        for (int ow = 0; ow < g.OutW; ow++, y += c)
+        {
+            int t = 0;
+            for (int kd = 0; kd < g.KD; kd++)
+            {
+                int id = (od * g.StrideD) - g.PadD + (kd * g.DilationD);
+                for (int kh = 0; kh < g.KH; kh++)
+                {
+                    int ih = (oh * g.StrideH) - g.PadH + (kh * g.DilationH);
+                    bool rowInside = (uint)id < (uint)g.InD && (uint)ih < (uint)g.InH;
+                    sbyte* row = _x + ((((((long)n * g.InD) + id) * g.InH) + ih) * g.InW * c);
+                    for (int kw = 0; kw < g.KW; kw++, t++)
+                    {
+                        int iw = (ow * g.StrideW) - g.PadW + (kw * g.DilationW);
+                        taps[t] = rowInside && (uint)iw < (uint)g.InW ? row + ((long)iw * c) : zero;
+                    }
+                }
+            }
+
+            TPixel.Run(taps, _taps, w, _wStride, bias, y, c, q);
+        }
+    }
+
+    private static T* Pin<T>(T[] pinned)
+        where T : unmanaged => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+}

@@ -1,0 +1,84 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using EdgeCnn.Runtime.Kernels.Int8;
+
+namespace EdgeCnn.Runtime.Kernels.X86;
+
+/// <summary>
+/// The depthwise channel loop for 3x3 windows (9 taps) on AVX2: the tap loop is unrolled, so each 16-channel step is two
+/// independent chains of 9 vpmovsxbd loads, 9 vpmulld and 9 vpaddd with no loop control. The tap pointers are read from
+/// the pixel's pointer array (L1) rather than held in nine registers, which would spill with the loop's other values.
+/// Tails as in <see cref="S8DepthwiseAvx2"/>.
+/// </summary>
+public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
+{
+    public static bool IsSupported => Avx2.IsSupported;
+
+    public static void Run(sbyte** x, int taps, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
+    {
+        int c = 0;
+        for (; c + 16 <= channels; c += 16)
+        {
+            Vector256<int> acc0 = Avx.LoadVector256(bias + c), acc1 = Avx.LoadVector256(bias + c + 8);
+            int* wt = w + c;
+            sbyte* x0 = x[0] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x0), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x0 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x1 = x[1] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x1), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x1 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x2 = x[2] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x2), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x2 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x3 = x[3] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x3), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x3 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x4 = x[4] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x4), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x4 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x5 = x[5] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x5), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x5 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x6 = x[6] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x6), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x6 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x7 = x[7] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x7), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x7 + 8), Avx.LoadVector256(wt + 8)));
+            wt += wStride;
+            sbyte* x8 = x[8] + c;
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x8), Avx.LoadVector256(wt)));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x8 + 8), Avx.LoadVector256(wt + 8)));
+            S8RequantAvx2.Store(y + c, S8RequantAvx2.Apply(acc0, q.Offset(c)), 8);
+            S8RequantAvx2.Store(y + c + 8, S8RequantAvx2.Apply(acc1, q.Offset(c + 8)), 8);
+        }
+
+        if (c < channels)
+        {
+            Tail(x, c, w, wStride, bias, y, channels, q);
+        }
+    }
+
+    /// <summary>
+    /// The last channels through the general loop, kept out of Run: its stackalloc would give Run a stack-cookie check on
+    /// every call (one call per output pixel).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Tail(sbyte** x, int c, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
+    {
+        sbyte** rest = stackalloc sbyte*[9];
+        for (int t = 0; t < 9; t++)
+        {
+            rest[t] = x[t] + c;
+        }
+
+        S8DepthwiseAvx2.Run(rest, 9, w + c, wStride, bias + c, y + c, channels - c, q.Offset(c));
+    }
+}

@@ -1,0 +1,92 @@
+using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
+using EdgeCnn.Runtime.Kernels.Reference;
+
+namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
+
+/// <summary>
+/// Every direct int8 depthwise row against the reference convolution, bit for bit: channel counts 1..40 (every tail of
+/// 4, 8 and 16 lanes), 3x3 and other windows, strides 1 and 2, dilation, padding on every side, 1D and 3D, batches, zero
+/// points at -128 and 127, weights at the int8 extremes. The 3x3 rows must refuse other windows.
+/// </summary>
+[Trait("Category", "Kernels")]
+public class S8DepthwiseTests
+{
+    public static TheoryData<string> Rows()
+    {
+        var data = new TheoryData<string>();
+        foreach (KernelInfo k in KernelTable.For(OpCode.Conv, DataType.Int8).Where(k => !k.IsReference && k.CanExecute))
+        {
+            if (k.Name.Contains("-dw-", StringComparison.Ordinal))
+            {
+                data.Add(k.Name);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_table_has_3x3_and_general_depthwise_rows_for_avx2_and_v128()
+    {
+        foreach (string name in (string[])["s8-conv-dw-3x3-minmax-avx2", "s8-conv-dw-minmax-avx2", "s8-conv-dw-3x3-minmax-v128", "s8-conv-dw-minmax-v128"])
+        {
+            Assert.Equal(OpCode.Conv, KernelTable.Find(name).Op);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Depthwise_matches_the_reference(string kernel)
+    {
+        KernelEntry<Runtime.Kernels.ConvS8Plan> e = S8GemmTests.Entry(kernel);
+        bool only3x3 = kernel.Contains("-3x3-", StringComparison.Ordinal);
+        var rng = new Random(11);
+        (int H, int W, int K, int S, int D, int P)[] windows = only3x3
+            ? [(5, 5, 3, 1, 1, 1), (7, 6, 3, 2, 1, 1), (6, 6, 3, 1, 2, 2), (4, 5, 3, 2, 1, 0), (2, 2, 3, 1, 1, 2), (1, 1, 3, 1, 1, 1)]
+            : [(5, 5, 3, 1, 1, 1), (9, 8, 5, 2, 1, 2), (6, 7, 2, 1, 1, 0), (5, 5, 1, 2, 1, 0), (6, 6, 3, 2, 2, 3), (3, 3, 7, 1, 1, 3)];
+        for (int c = 1; c <= 40; c++)
+        {
+            var win = windows[c % windows.Length];
+            int outH = ((win.H + (2 * win.P) - (((win.K - 1) * win.D) + 1)) / win.S) + 1;
+            int outW = ((win.W + (2 * win.P) - (((win.K - 1) * win.D) + 1)) / win.S) + 1;
+            var g = new ConvGeometry
+            {
+                Batch = 1 + (c % 2), InH = win.H, InW = win.W, InC = c, OutH = outH, OutW = outW, OutC = c, KH = win.K, KW = win.K,
+                StrideH = win.S, StrideW = win.S, DilationH = win.D, DilationW = win.D, PadH = win.P, PadW = win.P, Group = c,
+            };
+            S8GemmTests.CheckConv(e, g, rng, expectPlainGemm: null);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Depthwise_1d_and_3d_match_the_reference_where_accepted(string kernel)
+    {
+        KernelEntry<Runtime.Kernels.ConvS8Plan> e = S8GemmTests.Entry(kernel);
+        var rng = new Random(12);
+        var oneD = new ConvGeometry { InW = 11, InC = 13, OutW = 6, OutC = 13, KW = 3, StrideW = 2, PadW = 1, Group = 13 };
+        var threeD = new ConvGeometry
+        {
+            InD = 3, InH = 4, InW = 5, InC = 17, OutD = 3, OutH = 4, OutW = 5, OutC = 17, KD = 3, KH = 3, KW = 3, PadD = 1, PadH = 1, PadW = 1, Group = 17,
+        };
+        var threeByThree = new ConvGeometry { InH = 4, InW = 4, InC = 9, OutH = 4, OutW = 4, OutC = 9, KH = 3, KW = 3, PadH = 1, PadW = 1, Group = 9 };
+        int accepted = 0;
+        foreach (ConvGeometry g in (ConvGeometry[])[oneD, threeD, threeByThree])
+        {
+            bool is3x3 = g.KD == 1 && g.KH == 3 && g.KW == 3;
+            if (kernel.Contains("-3x3-", StringComparison.Ordinal) && !is3x3)
+            {
+                var plan = new Runtime.Kernels.ConvS8Plan(default, g, S8TestData.Requant(rng, g.OutC, 0, 0, -128, 127), "s8-conv-ref", null);
+                Assert.False(e.Accepts(plan), $"{kernel} accepted {g}");
+
+                continue;
+            }
+
+            S8GemmTests.CheckConv(e, g, rng, expectPlainGemm: null);
+            accepted++;
+        }
+
+        Assert.True(accepted > 0, $"{kernel} accepted no case");
+    }
+}
