@@ -92,7 +92,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("latency: p50 ", text, StringComparison.Ordinal);
         Assert.Contains("allocated per run: 0 bytes", text, StringComparison.Ordinal);
         Assert.Contains("peak fp32 ", text, StringComparison.Ordinal);
-        Assert.Contains("f32-conv2d", text, StringComparison.Ordinal);
+        Assert.Contains("f32-conv-", text, StringComparison.Ordinal); // a kernel name from the table
         Assert.Contains("peak RSS: ", text, StringComparison.Ordinal);
     }
 
