@@ -21,7 +21,7 @@ public static class ClassifierEvaluator
         ArgumentNullException.ThrowIfNull(ecnn);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var probe = new IdxFrameSource(images, labels, limit);
-        int total = probe.Count;
+        int total = checked((int)probe.Frames); // Count is the images in the file; Frames what the limit lets through
         int[] correct = new int[threads];
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
