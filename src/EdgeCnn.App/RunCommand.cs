@@ -34,6 +34,13 @@ internal static class RunCommand
         int warmup = config.WarmupFrames;
         long limit = config.Frames > 0 ? config.Frames : long.MaxValue;
         long startTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (warmup == 0)
+        {
+            // no warm-up: count from the first frame (the loop's check below never sees Frames == 0)
+            allocatedAtWarmup = GC.GetAllocatedBytesForCurrentThread();
+            gen0AtWarmup = GC.CollectionCount(0);
+        }
+
         while (pipeline.Frames < limit && !s_stop && pipeline.Step(ref ticks))
         {
             if (pipeline.LastTruth >= 0)

@@ -142,6 +142,26 @@ public sealed class EdgePipelineTests : IDisposable
     }
 
     [Fact]
+    public void Run_command_with_no_warm_up_counts_from_the_first_frame_not_from_thread_start()
+    {
+        // warmupFrames 0 is allowed: the counters must then start before the first frame, not at 0 (which reported every
+        // byte this thread ever allocated, model loading included, as allocated in the frame loop)
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 },
+              "output": { "jsonLines": "none" }, "frames": 50, "warmupFrames": 0, "systemd": { "notify": false } }
+            """);
+        var log = new StringWriter();
+        Assert.Equal(0, RunCommand.Run(config, frames: null, jsonLines: null, log));
+        string summary = log.ToString();
+        int at = summary.IndexOf("\"allocatedBytesAfterWarmup\":", StringComparison.Ordinal);
+        Assert.True(at >= 0, summary);
+        long allocated = long.Parse(summary[(at + 28)..].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        // the frame loop itself allocates nothing; the first frames may warm a few lazy paths, never megabytes of loading
+        Assert.InRange(allocated, 0, 64 * 1024);
+    }
+
+    [Fact]
     public void Check_config_prints_what_would_run_and_bench_splits_the_frame_time()
     {
         string config = Path.Combine(_dir, "edgecnn.json");
