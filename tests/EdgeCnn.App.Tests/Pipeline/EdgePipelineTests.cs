@@ -184,5 +184,44 @@ public sealed class EdgePipelineTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Bench_times_the_cold_start_of_a_config_that_writes_no_frame_lines()
+    {
+        // everyNthFrame 0 (events only) is a valid deployment: the cold start must still find the end of the first frame
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 },
+              "output": { "everyNthFrame": 0 }, "systemd": { "notify": false } }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(0, PipelineBenchCommand.Run(config, frames: 5, warmup: 0, coldStarts: 1, output));
+        Assert.Contains("cold start to first result (1 runs", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_on_a_source_that_ends_during_warm_up_is_a_clear_error_and_exit_code_not_a_crash()
+    {
+        string images = Path.Combine(_dir, "images");
+        Directory.CreateDirectory(images);
+        File.WriteAllBytes(Path.Combine(images, "a.pgm"), [.. "P5 32 32 255\n"u8, .. new byte[32 * 32]]);
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "images", "path": "images" }, "systemd": { "notify": false } }
+            """);
+        TextWriter error = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            Assert.Equal(3, Program.Main(["bench", "--config", config, "--frames", "5", "--warmup", "10", "--cold-starts", "0"]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+
+        Assert.Contains("the source ended during warm-up after 1 frames", captured.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
