@@ -56,6 +56,20 @@ public class NmsTests
     }
 
     [Fact]
+    public void Equal_scores_keep_the_earlier_box_whatever_was_picked_before()
+    {
+        // int8 detectors give many equal scores: of two overlapping boxes with the same score the earlier one is kept, as
+        // documented, even after earlier picks have moved boxes around (a swap moved B behind C here)
+        Detection a = new(0.60f, 0.60f, 0.80f, 0.80f, 0.90f, 1);
+        Detection b = new(0.10f, 0.10f, 0.30f, 0.30f, 0.50f, 1);
+        Detection c = new(0.11f, 0.10f, 0.31f, 0.30f, 0.50f, 1); // overlaps b (IoU ~0.9), same score
+        Detection d = new(0.60f, 0.00f, 0.80f, 0.20f, 0.95f, 1);
+        Detection[] boxes = [a, b, c, d];
+        int kept = Nms.Run(boxes, 0.3f, 10);
+        Assert.Equal([d, a, b], boxes[..kept]);
+    }
+
+    [Fact]
     public void Threshold_is_strict_and_max_keep_limits()
     {
         var a = new Detection(0f, 0f, 1f, 1f, 0.9f, 1);
