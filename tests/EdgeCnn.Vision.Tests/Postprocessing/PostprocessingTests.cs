@@ -20,6 +20,7 @@ public class TopKTests
         Assert.Equal(2, TopK.Select([0.2f, 0.8f], top));
         Assert.Equal([1, 0], top[..2]);
         Assert.Equal(0, TopK.Select([], top));
+        Assert.Equal(0, TopK.Select([0.2f, 0.8f], Span<int>.Empty)); // k = 0: nothing asked, nothing indexed
     }
 
     [Fact]
