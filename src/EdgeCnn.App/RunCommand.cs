@@ -22,7 +22,7 @@ internal static class RunCommand
 
         if (jsonLines is not null)
         {
-            config.Output.JsonLines = jsonLines;
+            config.Output.JsonLines = jsonLines.Length > 0 ? jsonLines : throw new UsageException("--json-lines needs stdout, none or a file path, not an empty string");
         }
 
         s_stop = false;

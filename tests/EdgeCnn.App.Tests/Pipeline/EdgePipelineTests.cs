@@ -223,5 +223,23 @@ public sealed class EdgePipelineTests : IDisposable
         Assert.Contains("the source ended during warm-up after 1 frames", captured.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_with_an_empty_json_lines_target_is_a_usage_error_not_a_crash()
+    {
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """{ "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 }, "frames": 1, "systemd": { "notify": false } }""");
+        TextWriter error = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            // the config's "" is refused at $.output.jsonLines; the command line's must be too (FileStream("") threw ArgumentException)
+            Assert.Equal(2, Program.Main(["run", "--config", config, "--json-lines", ""]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
