@@ -241,5 +241,22 @@ public sealed class EdgePipelineTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Check_config_refuses_a_model_whose_input_is_not_an_image_as_run_does()
+    {
+        // check-config is the unit's ExecStartPre: it must not say OK for a model the run refuses (4-channel input here)
+        var b = new EdgeCnn.Runtime.Graph.ModelBuilder();
+        EdgeCnn.Runtime.Graph.TensorRef x = b.Input("x", EdgeCnn.Runtime.Graph.DataType.Float32, [1, 4, 8, 8]);
+        EdgeCnn.Runtime.Graph.TensorRef pooled = b.Node(EdgeCnn.Runtime.Graph.OpCode.GlobalAveragePool, [x], name: "pool");
+        b.Output(b.Node(EdgeCnn.Runtime.Graph.OpCode.Reshape, [pooled], [EdgeCnn.Runtime.Graph.NodeAttribute.IntList(EdgeCnn.Runtime.Graph.AttributeKey.Shape, [1, 8])], name: "flat"));
+        File.WriteAllBytes(Path.Combine(_dir, "four.ecnn"), b.Build());
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """{ "model": "four.ecnn", "source": { "type": "synthetic", "width": 32, "height": 32 }, "systemd": { "notify": false } }""");
+        var run = Assert.Throws<ConfigException>(() => RunCommand.Run(config, frames: 1, jsonLines: "none", TextWriter.Null));
+        var check = Assert.Throws<ConfigException>(() => CheckConfigCommand.Run(config, TextWriter.Null));
+        Assert.Equal(run.JsonPath, check.JsonPath);
+        Assert.Contains("channels", check.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
