@@ -379,7 +379,9 @@ internal sealed class EdgePipeline : IDisposable
         _output.EndLine();
     }
 
-    private void OnCameraEvent(CameraEvent e) =>
+    /// <summary>Camera events become JSON lines; a lost camera also drives every line inactive (no frames, no evidence).</summary>
+    internal void OnCameraEvent(CameraEvent e)
+    {
         WriteEvent(e.Kind switch
         {
             CameraEventKind.Opened => "camera-opened",
@@ -387,4 +389,15 @@ internal sealed class EdgePipeline : IDisposable
             CameraEventKind.Reconnected => "camera-reconnected",
             _ => "camera-reconnect-failed",
         }, ("device", e.Device), ("errno", e.Errno), ("detail", e.Detail), ("t", Math.Round(MonotonicClock.NowNs() / 1e9, 6)));
+        if (e.Kind == CameraEventKind.Lost && _rules is not null)
+        {
+            for (int i = 0; i < _rules.Length; i++)
+            {
+                if (_rules[i].Release())
+                {
+                    WriteLineEvent(i, MonotonicClock.NowNs());
+                }
+            }
+        }
+    }
 }

@@ -258,5 +258,26 @@ public sealed class EdgePipelineTests : IDisposable
         Assert.Contains("channels", check.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Lines_go_inactive_when_the_camera_is_lost_rather_than_holding_the_last_frame_s_state()
+    {
+        // a face seen, then the camera unplugged: the relay must not stay on for as long as the camera is away (LineRule's
+        // Release is documented for "frames stopped"); it follows the frames again once they come back
+        var chip = new FakeGpioChip();
+        var stream = new MemoryStream();
+        RuleConfig always = Rule("checkerboard", 2);
+        always.MinScore = 0f;
+        using var pipeline = new EdgePipeline(Config(5, always), "test", _ => chip, new JsonLinesWriter(stream, ownsStream: false));
+        var ticks = default(StageTicks);
+        Assert.True(pipeline.Step(ref ticks));
+        Assert.True(chip.Requested[2].Value);
+        pipeline.OnCameraEvent(new EdgeCnn.Vision.Capture.CameraEvent(EdgeCnn.Vision.Capture.CameraEventKind.Lost, "/dev/video0", 19, "VIDIOC_DQBUF"));
+        Assert.False(chip.Requested[2].Value);
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("{\"event\":\"line\"", StringComparison.Ordinal) && l.Contains("\"value\":0", StringComparison.Ordinal));
+        Assert.True(pipeline.Step(ref ticks));
+        Assert.True(chip.Requested[2].Value);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
