@@ -14,6 +14,7 @@ internal static class CheckConfigCommand
     {
         EdgeConfig config = ConfigLoader.Load(path);
         using InferenceSession session = InferenceSession.Load(Pipeline.PipelineParts.ModelBytes(config, path));
+        _ = Pipeline.EdgePipeline.ResolveInput(config, path, session, out _); // the input the run preprocesses into
         var post = new Pipeline.Postprocessor(session, config.Postprocess, path);
         for (int i = 0; i < config.Rules.Count; i++)
         {

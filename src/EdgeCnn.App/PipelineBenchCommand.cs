@@ -46,7 +46,7 @@ internal static class PipelineBenchCommand
         {
             if (!pipeline.Step(ref discard))
             {
-                throw new InvalidOperationException($"the source ended during warm-up after {i} frames: set \"loop\": true or use fewer frames");
+                throw new RunFailedException($"the source ended during warm-up after {i} frames: set \"loop\": true or use fewer frames");
             }
         }
 
@@ -75,7 +75,7 @@ internal static class PipelineBenchCommand
 
     private static double ColdStartMs(string configPath)
     {
-        string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this executable's path");
+        string self = Environment.ProcessPath ?? throw new RunFailedException("cannot find this executable's path");
         var start = new ProcessStartInfo(self)
         {
             RedirectStandardOutput = true,
@@ -93,12 +93,14 @@ internal static class PipelineBenchCommand
         }
 
         long t0 = Stopwatch.GetTimestamp();
-        using Process p = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
+        using Process p = Process.Start(start) ?? throw new RunFailedException($"could not start {self}");
         double ms = -1;
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null)
         {
-            if (ms < 0 && line.StartsWith("{\"frame\":", StringComparison.Ordinal))
+            // the first frame's line; with everyNthFrame 0 there is none, and the "stopped" event that follows the one frame
+            // of --frames 1 marks its end instead
+            if (ms < 0 && (line.StartsWith("{\"frame\":", StringComparison.Ordinal) || line.StartsWith("{\"event\":\"stopped\"", StringComparison.Ordinal)))
             {
                 ms = (Stopwatch.GetTimestamp() - t0) * 1000.0 / Stopwatch.Frequency;
             }
@@ -106,6 +108,6 @@ internal static class PipelineBenchCommand
 
         string errors = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        return ms >= 0 && p.ExitCode == 0 ? ms : throw new InvalidOperationException($"the cold-start run failed (exit {p.ExitCode}): {errors.Trim()}");
+        return ms >= 0 && p.ExitCode == 0 ? ms : throw new RunFailedException($"the cold-start run failed (exit {p.ExitCode}): {errors.Trim()}");
     }
 }

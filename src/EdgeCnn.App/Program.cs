@@ -73,6 +73,11 @@ internal static class Program
             Console.Error.WriteLine($"edgecnn-run: {e.Message}");
             return 3;
         }
+        catch (RunFailedException e)
+        {
+            Console.Error.WriteLine($"edgecnn-run: {e.Message}");
+            return 3;
+        }
         catch (Runtime.Format.EcnnFormatException e)
         {
             Console.Error.WriteLine($"edgecnn-run: {e.Message}");
@@ -131,3 +136,6 @@ internal static class Program
 }
 
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A command could not do its work for a reason it states (exit code 3, no stack trace).</summary>
+internal sealed class RunFailedException(string message) : Exception(message);

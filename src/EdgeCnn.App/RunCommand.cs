@@ -22,7 +22,7 @@ internal static class RunCommand
 
         if (jsonLines is not null)
         {
-            config.Output.JsonLines = jsonLines;
+            config.Output.JsonLines = jsonLines.Length > 0 ? jsonLines : throw new UsageException("--json-lines needs stdout, none or a file path, not an empty string");
         }
 
         s_stop = false;
@@ -34,6 +34,13 @@ internal static class RunCommand
         int warmup = config.WarmupFrames;
         long limit = config.Frames > 0 ? config.Frames : long.MaxValue;
         long startTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (warmup == 0)
+        {
+            // no warm-up: count from the first frame (the loop's check below never sees Frames == 0)
+            allocatedAtWarmup = GC.GetAllocatedBytesForCurrentThread();
+            gen0AtWarmup = GC.CollectionCount(0);
+        }
+
         while (pipeline.Frames < limit && !s_stop && pipeline.Step(ref ticks))
         {
             if (pipeline.LastTruth >= 0)

@@ -295,6 +295,16 @@ internal sealed class EdgePipeline : IDisposable
 
     private static FusedPreprocessor CreatePreprocessor(EdgeConfig config, string origin, InferenceSession session, FrameFormat format, out bool int8)
     {
+        (PreprocessSpec spec, PreprocessTarget target, QuantizationInfo? q) = ResolveInput(config, origin, session, out int8);
+        return new FusedPreprocessor(format, PreprocessPlanner.Create(spec, target, format, int8, q?.Scale ?? 1f, q?.ZeroPoint ?? 0));
+    }
+
+    /// <summary>
+    /// The model's preprocessing (with the config's overrides) resolved against its input, independent of the frame format:
+    /// what check-config verifies without opening the camera. Failures name $.model.
+    /// </summary>
+    internal static (PreprocessSpec Spec, PreprocessTarget Target, QuantizationInfo? Quantization) ResolveInput(EdgeConfig config, string origin, InferenceSession session, out bool int8)
+    {
         SessionTensor input = session.Inputs[0];
         string? json = session.Model.GetMetadata("preprocess");
         PreprocessSpec spec;
@@ -325,8 +335,7 @@ internal sealed class EdgePipeline : IDisposable
             throw new ConfigException(origin, "$.model", $"the model input {input.Name} is {input.Type}; an image input is fp32 or per-tensor int8", ConfigFields.For("$.model"));
         }
 
-        QuantizationInfo? q = input.Desc.Quantization;
-        return new FusedPreprocessor(format, PreprocessPlanner.Create(spec, target, format, int8, q?.Scale ?? 1f, q?.ZeroPoint ?? 0));
+        return (spec, target, input.Desc.Quantization);
     }
 
     private static IGpioChip Open(Func<string, IGpioChip> factory, string path, string origin, string field)
@@ -370,7 +379,9 @@ internal sealed class EdgePipeline : IDisposable
         _output.EndLine();
     }
 
-    private void OnCameraEvent(CameraEvent e) =>
+    /// <summary>Camera events become JSON lines; a lost camera also drives every line inactive (no frames, no evidence).</summary>
+    internal void OnCameraEvent(CameraEvent e)
+    {
         WriteEvent(e.Kind switch
         {
             CameraEventKind.Opened => "camera-opened",
@@ -378,4 +389,15 @@ internal sealed class EdgePipeline : IDisposable
             CameraEventKind.Reconnected => "camera-reconnected",
             _ => "camera-reconnect-failed",
         }, ("device", e.Device), ("errno", e.Errno), ("detail", e.Detail), ("t", Math.Round(MonotonicClock.NowNs() / 1e9, 6)));
+        if (e.Kind == CameraEventKind.Lost && _rules is not null)
+        {
+            for (int i = 0; i < _rules.Length; i++)
+            {
+                if (_rules[i].Release())
+                {
+                    WriteLineEvent(i, MonotonicClock.NowNs());
+                }
+            }
+        }
+    }
 }

@@ -113,7 +113,12 @@ public static class ConfigLoader
         for (int i = 0; i < config.Rules.Count; i++)
         {
             string at = string.Create(CultureInfo.InvariantCulture, $"$.rules[{i}]");
-            RuleConfig r = config.Rules[i];
+            // RespectNullableAnnotations checks properties, not collection elements: "rules": [null] arrives here
+            RuleConfig? r = config.Rules[i];
+            if (r is null)
+            {
+                throw new ConfigException(origin, at, "null is not allowed here", ConfigFields.For(at));
+            }
             v.Require(r.Label.Length > 0, at + ".label", "the label is missing or empty");
             v.Unit(r.MinScore, at + ".minScore");
             v.Require(r.Gpio.Chip.Length > 0, at + ".gpio.chip", "the chip path is empty");

@@ -25,7 +25,15 @@ public sealed class SdNotify : IDisposable
         // The abstract namespace is spelled with a leading NUL on the wire.
         string path = socketPath[0] == '@' ? "\0" + socketPath[1..] : socketPath;
         _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        _socket.Connect(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            _socket.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException e)
+        {
+            _socket.Dispose();
+            throw new IOException($"NOTIFY_SOCKET {socketPath}: cannot connect: {e.Message} (set \"systemd\": {{\"notify\": false}} outside systemd)", e);
+        }
     }
 
     public bool Enabled => _socket is not null;
@@ -42,5 +50,19 @@ public sealed class SdNotify : IDisposable
 
     public void Dispose() => _socket?.Dispose();
 
-    private void Send(byte[] message) => _socket?.Send(message);
+    /// <summary>Notifications that could not be sent (systemd gone or restarted): lost, as libsystemd's sd_notify loses them.</summary>
+    public long FailedSends { get; private set; }
+
+    private void Send(byte[] message)
+    {
+        try
+        {
+            _socket?.Send(message);
+        }
+        catch (SocketException)
+        {
+            // Never fatal to the frame loop: if systemd really misses the pings, its watchdog restarts the service anyway.
+            FailedSends++;
+        }
+    }
 }

@@ -13,12 +13,14 @@ public sealed unsafe class TurboJpeg : IDisposable
     public const string Package = "libturbojpeg0 (Debian / Raspberry Pi OS: apt install libturbojpeg0)";
     private const int PixelFormatRgb = 0;  // TJPF_RGB
     private const int PixelFormatGray = 6; // TJPF_GRAY
+    private const int TjErrWarning = 0;    // TJERR_WARNING (tjGetErrorCode)
     private static readonly string[] s_names = ["libturbojpeg.so.0", "libturbojpeg.so"];
 
     private readonly nint _library;
     private readonly delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int> _decompressHeader3;
     private readonly delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int> _decompress2;
     private readonly delegate* unmanaged<nint, byte*> _getErrorStr2;
+    private readonly delegate* unmanaged<nint, int> _getErrorCode;
     private readonly delegate* unmanaged<nint, int> _destroy;
     private readonly delegate* unmanaged<nint, byte*, int, int, int, int, byte**, nuint*, int, int, int, int> _compress2;
     private readonly delegate* unmanaged<byte*, void> _free;
@@ -31,6 +33,7 @@ public sealed unsafe class TurboJpeg : IDisposable
         _decompressHeader3 = (delegate* unmanaged<nint, byte*, nuint, int*, int*, int*, int*, int>)Export("tjDecompressHeader3");
         _decompress2 = (delegate* unmanaged<nint, byte*, nuint, byte*, int, int, int, int, int, int>)Export("tjDecompress2");
         _getErrorStr2 = (delegate* unmanaged<nint, byte*>)Export("tjGetErrorStr2");
+        _getErrorCode = (delegate* unmanaged<nint, int>)Export("tjGetErrorCode");
         _destroy = (delegate* unmanaged<nint, int>)Export("tjDestroy");
         _compress2 = (delegate* unmanaged<nint, byte*, int, int, int, int, byte**, nuint*, int, int, int, int>)Export("tjCompress2");
         _free = (delegate* unmanaged<byte*, void>)Export("tjFree");
@@ -157,7 +160,18 @@ public sealed unsafe class TurboJpeg : IDisposable
     {
         if (result != 0)
         {
-            byte* message = _getErrorStr2(handle != 0 ? handle : _decompressor);
+            nint h = handle != 0 ? handle : _decompressor;
+            byte* message = _getErrorStr2(h);
+
+            // TurboJPEG 2.x returns -1 for warnings too. Stray bytes between markers (cheap webcams send them on every
+            // frame) leave the image complete: use it. Every other warning means missing data (a truncated frame decodes
+            // with a grey bottom): drop the frame. Compared in place, so such a camera's frames allocate nothing.
+            if (_getErrorCode(h) == TjErrWarning
+                && MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message).IndexOf("extraneous bytes before marker"u8) >= 0)
+            {
+                return;
+            }
+
             throw new InvalidDataException($"libturbojpeg {function}: {Marshal.PtrToStringUTF8((nint)message)}");
         }
     }

@@ -27,8 +27,11 @@ public static class Nms
                 break;
             }
 
-            (boxes[kept], boxes[best]) = (boxes[best], boxes[kept]);
-            Detection keep = boxes[kept];
+            // rotate it to the front of the remaining boxes: a swap would move the box at `kept` behind others and break
+            // the earlier-first rule for equal scores in later rounds (int8 detectors give many equal scores)
+            Detection keep = boxes[best];
+            boxes[kept..best].CopyTo(boxes[(kept + 1)..]);
+            boxes[kept] = keep;
             kept++;
 
             // compact the survivors behind it

@@ -7,6 +7,11 @@ public static class TopK
     public static int Select(ReadOnlySpan<float> scores, Span<int> indices)
     {
         int k = Math.Min(indices.Length, scores.Length);
+        if (k == 0)
+        {
+            return 0; // the test below reads indices[k - 1]
+        }
+
         int n = 0;
         for (int i = 0; i < scores.Length; i++)
         {

@@ -142,6 +142,26 @@ public sealed class EdgePipelineTests : IDisposable
     }
 
     [Fact]
+    public void Run_command_with_no_warm_up_counts_from_the_first_frame_not_from_thread_start()
+    {
+        // warmupFrames 0 is allowed: the counters must then start before the first frame, not at 0 (which reported every
+        // byte this thread ever allocated, model loading included, as allocated in the frame loop)
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 },
+              "output": { "jsonLines": "none" }, "frames": 50, "warmupFrames": 0, "systemd": { "notify": false } }
+            """);
+        var log = new StringWriter();
+        Assert.Equal(0, RunCommand.Run(config, frames: null, jsonLines: null, log));
+        string summary = log.ToString();
+        int at = summary.IndexOf("\"allocatedBytesAfterWarmup\":", StringComparison.Ordinal);
+        Assert.True(at >= 0, summary);
+        long allocated = long.Parse(summary[(at + 28)..].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        // the frame loop itself allocates nothing; the first frames may warm a few lazy paths, never megabytes of loading
+        Assert.InRange(allocated, 0, 64 * 1024);
+    }
+
+    [Fact]
     public void Check_config_prints_what_would_run_and_bench_splits_the_frame_time()
     {
         string config = Path.Combine(_dir, "edgecnn.json");
@@ -162,6 +182,101 @@ public sealed class EdgePipelineTests : IDisposable
         {
             Assert.Contains("  " + stage, report, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Bench_times_the_cold_start_of_a_config_that_writes_no_frame_lines()
+    {
+        // everyNthFrame 0 (events only) is a valid deployment: the cold start must still find the end of the first frame
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 },
+              "output": { "everyNthFrame": 0 }, "systemd": { "notify": false } }
+            """);
+        var output = new StringWriter();
+        Assert.Equal(0, PipelineBenchCommand.Run(config, frames: 5, warmup: 0, coldStarts: 1, output));
+        Assert.Contains("cold start to first result (1 runs", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_on_a_source_that_ends_during_warm_up_is_a_clear_error_and_exit_code_not_a_crash()
+    {
+        string images = Path.Combine(_dir, "images");
+        Directory.CreateDirectory(images);
+        File.WriteAllBytes(Path.Combine(images, "a.pgm"), [.. "P5 32 32 255\n"u8, .. new byte[32 * 32]]);
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "images", "path": "images" }, "systemd": { "notify": false } }
+            """);
+        TextWriter error = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            Assert.Equal(3, Program.Main(["bench", "--config", config, "--frames", "5", "--warmup", "10", "--cold-starts", "0"]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+
+        Assert.Contains("the source ended during warm-up after 1 frames", captured.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_an_empty_json_lines_target_is_a_usage_error_not_a_crash()
+    {
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """{ "model": "builtin:patterns", "source": { "type": "synthetic", "width": 32, "height": 32 }, "frames": 1, "systemd": { "notify": false } }""");
+        TextWriter error = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            // the config's "" is refused at $.output.jsonLines; the command line's must be too (FileStream("") threw ArgumentException)
+            Assert.Equal(2, Program.Main(["run", "--config", config, "--json-lines", ""]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+    }
+
+    [Fact]
+    public void Check_config_refuses_a_model_whose_input_is_not_an_image_as_run_does()
+    {
+        // check-config is the unit's ExecStartPre: it must not say OK for a model the run refuses (4-channel input here)
+        var b = new EdgeCnn.Runtime.Graph.ModelBuilder();
+        EdgeCnn.Runtime.Graph.TensorRef x = b.Input("x", EdgeCnn.Runtime.Graph.DataType.Float32, [1, 4, 8, 8]);
+        EdgeCnn.Runtime.Graph.TensorRef pooled = b.Node(EdgeCnn.Runtime.Graph.OpCode.GlobalAveragePool, [x], name: "pool");
+        b.Output(b.Node(EdgeCnn.Runtime.Graph.OpCode.Reshape, [pooled], [EdgeCnn.Runtime.Graph.NodeAttribute.IntList(EdgeCnn.Runtime.Graph.AttributeKey.Shape, [1, 8])], name: "flat"));
+        File.WriteAllBytes(Path.Combine(_dir, "four.ecnn"), b.Build());
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """{ "model": "four.ecnn", "source": { "type": "synthetic", "width": 32, "height": 32 }, "systemd": { "notify": false } }""");
+        var run = Assert.Throws<ConfigException>(() => RunCommand.Run(config, frames: 1, jsonLines: "none", TextWriter.Null));
+        var check = Assert.Throws<ConfigException>(() => CheckConfigCommand.Run(config, TextWriter.Null));
+        Assert.Equal(run.JsonPath, check.JsonPath);
+        Assert.Contains("channels", check.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lines_go_inactive_when_the_camera_is_lost_rather_than_holding_the_last_frame_s_state()
+    {
+        // a face seen, then the camera unplugged: the relay must not stay on for as long as the camera is away (LineRule's
+        // Release is documented for "frames stopped"); it follows the frames again once they come back
+        var chip = new FakeGpioChip();
+        var stream = new MemoryStream();
+        RuleConfig always = Rule("checkerboard", 2);
+        always.MinScore = 0f;
+        using var pipeline = new EdgePipeline(Config(5, always), "test", _ => chip, new JsonLinesWriter(stream, ownsStream: false));
+        var ticks = default(StageTicks);
+        Assert.True(pipeline.Step(ref ticks));
+        Assert.True(chip.Requested[2].Value);
+        pipeline.OnCameraEvent(new EdgeCnn.Vision.Capture.CameraEvent(EdgeCnn.Vision.Capture.CameraEventKind.Lost, "/dev/video0", 19, "VIDIOC_DQBUF"));
+        Assert.False(chip.Requested[2].Value);
+        string[] lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("{\"event\":\"line\"", StringComparison.Ordinal) && l.Contains("\"value\":0", StringComparison.Ordinal));
+        Assert.True(pipeline.Step(ref ticks));
+        Assert.True(chip.Requested[2].Value);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

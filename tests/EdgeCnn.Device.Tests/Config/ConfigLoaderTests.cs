@@ -48,6 +48,8 @@ public sealed class ConfigLoaderTests : IDisposable
         { """{"postprocess": {"iouThreshold": -0.1}}""", "$.postprocess.iouThreshold", "out of range", "from 0 to 1" },
         { """{"postprocess": {"maxDetections": 0}}""", "$.postprocess.maxDetections", "out of range", "from 1 to 1000" },
         { """{"rules": {}}""", "$.rules", "wrong type", "an array of rule objects" },
+        { """{"rules": [null]}""", "$.rules[0]", "null is not allowed here", "an object with the fields label" },
+        { """{"rules": [{"label": "a", "gpio": null}]}""", "$.rules[0].gpio", "null is not allowed here", "chip, line, activeLow" },
         { """{"rules": [{"gpio": {"line": 1}}]}""", "$.rules[0].label", "missing or empty", "a class label of the model" },
         { """{"rules": [{"label": "a", "gpio": {"line": 1}}, {"label": "b", "minScore": 2, "gpio": {"line": 2}}]}""", "$.rules[1].minScore", "out of range", "from 0 to 1" },
         { """{"rules": [{"label": "a"}]}""", "$.rules[0].gpio.line", "-1 is out of range", "from 0 to 511" },

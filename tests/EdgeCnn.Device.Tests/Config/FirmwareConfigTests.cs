@@ -37,6 +37,19 @@ public class FirmwareConfigTests
     }
 
     [Fact]
+    public void The_unit_never_gives_up_restarting_after_a_long_camera_outage()
+    {
+        // A camera missing at start is exit 3, and a camera gone longer than WatchdogSec is a watchdog kill: both count as
+        // failed starts. With a start limit (10 in 5 min at RestartSec=2s) an outage of about half a minute left the unit
+        // failed for good on an unattended device. The unit must keep retrying, slowly.
+        string[] unit = File.ReadAllLines(Path.Combine(s_root, "systemd", "edgecnn.service"));
+        string Value(string key) => unit.Single(l => l.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
+        Assert.Equal("0", Value("StartLimitIntervalSec"));
+        Assert.Equal("on-failure", Value("Restart"));
+        Assert.True(int.Parse(Value("RestartSec").TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture) >= 5, "retries are spaced out");
+    }
+
+    [Fact]
     public void Schema_lists_exactly_the_fields_the_loader_knows_with_the_same_choices()
     {
         using JsonDocument schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_root, "schema", "edgecnn.schema.json")));

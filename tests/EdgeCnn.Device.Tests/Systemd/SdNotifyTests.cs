@@ -44,6 +44,32 @@ public sealed class SdNotifyTests : IDisposable
         notify.Watchdog();
     }
 
+    [Fact]
+    public void A_notify_socket_that_cannot_be_reached_is_an_io_error_naming_it()
+    {
+        // NOTIFY_SOCKET left over in an environment, or a socket path that no longer exists: a clear error, never an
+        // unhandled SocketException (the app maps IOException to a message and exit code 3)
+        string path = Path.Combine(_dir, "absent.sock");
+        var e = Assert.ThrowsAny<IOException>(() => new SdNotify(path));
+        Assert.Contains("NOTIFY_SOCKET", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_send_that_fails_after_connecting_does_not_stop_the_device_loop()
+    {
+        // systemd gone or restarted under us: the notification is lost (as sd_notify loses it), the frame loop goes on
+        string path = Path.Combine(_dir, "gone.sock");
+        var server = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(path));
+        using var notify = new SdNotify(path);
+        server.Dispose();
+        File.Delete(path);
+        notify.Watchdog();
+        notify.Watchdog();
+        Assert.Equal(2, notify.FailedSends);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static string Receive(Socket s)

@@ -20,6 +20,7 @@ public class TopKTests
         Assert.Equal(2, TopK.Select([0.2f, 0.8f], top));
         Assert.Equal([1, 0], top[..2]);
         Assert.Equal(0, TopK.Select([], top));
+        Assert.Equal(0, TopK.Select([0.2f, 0.8f], Span<int>.Empty)); // k = 0: nothing asked, nothing indexed
     }
 
     [Fact]
@@ -53,6 +54,20 @@ public class NmsTests
         int kept = Nms.Run(boxes, 0.3f, 10);
         Assert.Equal(3, kept);
         Assert.Equal([0.95f, 0.90f, 0.70f], boxes[..kept].Select(b => b.Score));
+    }
+
+    [Fact]
+    public void Equal_scores_keep_the_earlier_box_whatever_was_picked_before()
+    {
+        // int8 detectors give many equal scores: of two overlapping boxes with the same score the earlier one is kept, as
+        // documented, even after earlier picks have moved boxes around (a swap moved B behind C here)
+        Detection a = new(0.60f, 0.60f, 0.80f, 0.80f, 0.90f, 1);
+        Detection b = new(0.10f, 0.10f, 0.30f, 0.30f, 0.50f, 1);
+        Detection c = new(0.11f, 0.10f, 0.31f, 0.30f, 0.50f, 1); // overlaps b (IoU ~0.9), same score
+        Detection d = new(0.60f, 0.00f, 0.80f, 0.20f, 0.95f, 1);
+        Detection[] boxes = [a, b, c, d];
+        int kept = Nms.Run(boxes, 0.3f, 10);
+        Assert.Equal([d, a, b], boxes[..kept]);
     }
 
     [Fact]
