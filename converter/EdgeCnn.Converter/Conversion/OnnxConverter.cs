@@ -28,7 +28,11 @@ public sealed class ConversionOptions
 
 /// <summary>The converted model and what the conversion did.</summary>
 public sealed record ConversionResult(byte[] Ecnn, int OnnxNodes, int RuntimeNodes, int FoldedNodes, int LayoutTransposes,
-    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames, OptimizationReport Optimizations);
+    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames, OptimizationReport Optimizations)
+{
+    /// <summary>The written model in memory (tensor indices as in the file): the quantizer's starting point.</summary>
+    public ModelDefinition? Definition { get; init; }
+}
 
 /// <summary>
 /// ONNX to .ecnn: walks the graph in order, folds what is known at conversion time, lowers every other node to runtime
@@ -116,7 +120,10 @@ public static class OnnxConverter
             : (ctx.Builder.Definition, new OptimizationReport(0, 0, 0));
         byte[] ecnn = ModelWriter.Write(definition);
         ModelReader.Verify(ecnn); // the runtime's own reader must accept what we wrote
-        return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report);
+        return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report)
+        {
+            Definition = definition,
+        };
     }
 
     /// <summary>Converts one node; returns true when it was folded into constants.</summary>
