@@ -45,7 +45,7 @@ internal static class ConvertInt8
         Top1Report? top1 = null;
         if (pr.GetValue(o.Eval) is { } eval)
         {
-            top1 = output.WithProgress(p => Evaluate(eval, pr.GetValue(o.EvalLabels), fp32.Ecnn, r.Ecnn, pr.GetValue(o.Threads), p));
+            top1 = output.WithProgress(p => Evaluate(eval, pr.GetValue(o.EvalLabels), pr.GetValue(o.EvalLimit), fp32.Ecnn, r.Ecnn, pr.GetValue(o.Threads), p));
         }
 
         var report = QuantizationReport.Create(Path.GetFileName(modelPath), new FileInfo(modelPath).Length, fp32.Ecnn.LongLength, r, top1, fp32.OutputNames);
@@ -59,11 +59,11 @@ internal static class ConvertInt8
         return 0;
     }
 
-    private static Top1Report Evaluate(string eval, string? labels, byte[] fp32, byte[] int8, int threads, Action<string, int, int> progress)
+    private static Top1Report Evaluate(string eval, string? labels, int limit, byte[] fp32, byte[] int8, int threads, Action<string, int, int> progress)
     {
         byte[] images = File.ReadAllBytes(eval), labelBytes = File.ReadAllBytes(labels!);
-        Top1Result a = ClassifierEvaluator.Top1(fp32, images, labelBytes, int.MaxValue, threads, (d, t) => progress("evaluating fp32", d, t));
-        Top1Result b = ClassifierEvaluator.Top1(int8, images, labelBytes, int.MaxValue, threads, (d, t) => progress("evaluating int8", d, t));
+        Top1Result a = ClassifierEvaluator.Top1(fp32, images, labelBytes, limit, threads, (d, t) => progress("evaluating fp32", d, t));
+        Top1Result b = ClassifierEvaluator.Top1(int8, images, labelBytes, limit, threads, (d, t) => progress("evaluating int8", d, t));
         return new Top1Report(Path.GetFileName(eval), a.Total, a.Correct, b.Correct);
     }
 

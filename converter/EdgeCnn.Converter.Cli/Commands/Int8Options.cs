@@ -73,6 +73,12 @@ internal sealed class Int8CliOptions
         HelpName = "LABELS",
     };
 
+    public Option<int> EvalLimit { get; } = new("--eval-limit")
+    {
+        Description = "Evaluate only the first N images of --eval (default: all).",
+        DefaultValueFactory = _ => int.MaxValue,
+    };
+
     public Option<string[]> Report { get; } = new("--report")
     {
         Description = "Write the quantization report: OUT.html (self-contained, inline SVG charts) and/or OUT.json; repeat for both.",
@@ -99,12 +105,12 @@ internal sealed class Int8CliOptions
         HelpName = "OUT.onnx",
     };
 
-    public IEnumerable<Option> All => [Int8, Calibration, Method, Samples, Percentile, KeepFloat, Threshold, MeasureSamples, Eval, EvalLabels,
+    public IEnumerable<Option> All => [Int8, Calibration, Method, Samples, Percentile, KeepFloat, Threshold, MeasureSamples, Eval, EvalLabels, EvalLimit,
         Report, Threads, Preprocess, EmitQdq];
 
     public void AddValidators(Command command)
     {
-        foreach (Option<int> count in new[] { Samples, MeasureSamples, Threads })
+        foreach (Option<int> count in new[] { Samples, MeasureSamples, Threads, EvalLimit })
         {
             count.Validators.Add(r =>
             {

@@ -51,7 +51,7 @@ public static class Calibrator
     {
         int workers = Math.Min(threads, source.Count);
         var perThread = new TensorStatistics?[workers][];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        Parallels.Run(workers, w =>
         {
             using InferenceSession session = InferenceSession.Load(ecnn);
             if (session.Inputs.Count != 1 || session.Inputs[0].Type != DataType.Float32)

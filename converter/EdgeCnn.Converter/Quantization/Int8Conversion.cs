@@ -49,10 +49,17 @@ public static class Int8Conversion
     public static Int8Result Convert(ConversionResult fp32, ICalibrationSource source, Int8Options options, Action<string, int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(fp32);
+        return Convert(fp32.Definition ?? throw new ArgumentException("the conversion result holds no model definition", nameof(fp32)),
+            source, options, progress);
+    }
+
+    /// <param name="definition">An fp32 model (converted from ONNX, or built with ModelBuilder).</param>
+    public static Int8Result Convert(ModelDefinition definition, ICalibrationSource source, Int8Options options, Action<string, int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        ModelDefinition definition = fp32.Definition ?? throw new ArgumentException("the conversion result holds no model definition", nameof(fp32));
-        TensorStatistics?[] stats = Calibrator.Collect(fp32.Ecnn, source, CalibrationMethods.NeedsHistogram(options.Method), options.Threads,
+        TensorStatistics?[] stats = Calibrator.Collect(ModelWriter.Write(definition), source, CalibrationMethods.NeedsHistogram(options.Method), options.Threads,
             (d, t) => progress?.Invoke("calibrating", d, t));
 
         var keep = new Dictionary<string, string>(StringComparer.Ordinal);

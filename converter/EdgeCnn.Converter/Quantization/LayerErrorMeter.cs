@@ -31,7 +31,7 @@ public static class LayerErrorMeter
         byte[]?[] isolatedModels = layers.Select(l => l.Precision == LayerPrecision.Int8 ? IsolatedLayer.Build(fp32, quantized, l) : null).ToArray();
         var results = new LayerErrors[workers];
         int done = 0;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        Parallels.Run(workers, w =>
         {
             using InferenceSession reference = InferenceSession.Load(fp32Bytes);
             using InferenceSession mixed = InferenceSession.Load(mixedBytes);

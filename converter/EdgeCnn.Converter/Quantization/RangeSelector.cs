@@ -57,40 +57,50 @@ public static class RangeSelector
         return (MathF.Min(low, 0f), MathF.Max(high, 0f));
     }
 
-    /// <summary>The candidate [a, b) bin range of factor k / 128 around the zero bin.</summary>
-    private static (int A, int B) Candidate(TensorStatistics s, int k)
-    {
-        int bins = s.Histogram!.Length;
-        double zero = (0.0 - s.HistogramLow) / (s.HistogramHigh - s.HistogramLow) * bins;
-        int a = (int)Math.Round(zero - (zero * k / 128.0));
-        int b = (int)Math.Round(zero + ((bins - zero) * k / 128.0));
-        return (Math.Clamp(a, 0, bins), Math.Clamp(b, 0, bins));
-    }
-
+    /// <summary>
+    /// Searches the low and the high end separately (coordinate descent, alternating, until neither moves): each end takes
+    /// candidates between the zero bin and the histogram's edge, shrinking by 1/128 of that side's extent down to
+    /// <see cref="MinK"/>/128, keeping at least 255 bins in the range. An outlier on one side then clips only that side.
+    /// </summary>
     private static (float Low, float High) Best(TensorStatistics s, Func<long[], int, int, double> cost)
     {
         long[] h = s.Histogram!;
-        double bestCost = double.PositiveInfinity;
-        (int A, int B) best = (0, h.Length);
-        for (int k = 128; k >= MinK; k--)
+        int bins = h.Length;
+        double zero = (0.0 - s.HistogramLow) / (s.HistogramHigh - s.HistogramLow) * bins;
+        int[] lows = Enumerable.Range(MinK, 128 - MinK + 1).Select(k => Math.Clamp((int)Math.Round(zero - (zero * k / 128.0)), 0, bins)).Distinct().ToArray();
+        int[] highs = Enumerable.Range(MinK, 128 - MinK + 1).Select(k => Math.Clamp((int)Math.Round(zero + ((bins - zero) * k / 128.0)), 0, bins)).Distinct().ToArray();
+        int a = 0, b = bins;
+        double best = cost(h, a, b);
+        for (int round = 0; round < 8; round++)
         {
-            (int a, int b) = Candidate(s, k);
-            if (b - a < Levels)
+            bool moved = false;
+            foreach (int candidate in highs)
+            {
+                double c = candidate - a >= Levels ? cost(h, a, candidate) : double.PositiveInfinity;
+                if (c < best - 1e-12)
+                {
+                    (best, b, moved) = (c, candidate, true);
+                }
+            }
+
+            foreach (int candidate in lows)
+            {
+                double c = b - candidate >= Levels ? cost(h, candidate, b) : double.PositiveInfinity;
+                if (c < best - 1e-12)
+                {
+                    (best, a, moved) = (c, candidate, true);
+                }
+            }
+
+            if (!moved)
             {
                 break;
             }
-
-            double c = cost(h, a, b);
-            if (c < bestCost - 1e-12)
-            {
-                bestCost = c;
-                best = (a, b);
-            }
         }
 
-        float width = (s.HistogramHigh - s.HistogramLow) / h.Length;
-        float low = best.A == 0 ? s.Min : s.HistogramLow + (best.A * width);
-        float high = best.B == h.Length ? s.Max : s.HistogramLow + (best.B * width);
+        float width = (s.HistogramHigh - s.HistogramLow) / bins;
+        float low = a == 0 ? s.Min : s.HistogramLow + (a * width);
+        float high = b == bins ? s.Max : s.HistogramLow + (b * width);
         return (MathF.Min(low, 0f), MathF.Max(high, 0f));
     }
 
