@@ -24,8 +24,8 @@ internal static class ConvertInt8
 
         _ = CalibrationMethods.TryParse(pr.GetValue(o.Method)!, out CalibrationMethod method);
         using var probe = Runtime.Graph.InferenceSession.Load(fp32.Ecnn);
-        int inputSize = probe.Input<float>(0).Length;
-        ICalibrationSource source = CalibrationSources.Open(pr.GetValue(o.Calibration)!, preprocess, inputSize, pr.GetValue(o.Samples));
+        int[] inputShape = [.. probe.Inputs[0].Shape];
+        ICalibrationSource source = CalibrationSources.Open(pr.GetValue(o.Calibration)!, preprocess, inputShape, pr.GetValue(o.Samples));
         string[] keep = (pr.GetValue(o.KeepFloat) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var options = new Int8Options
         {
@@ -61,6 +61,13 @@ internal static class ConvertInt8
 
     private static Top1Report Evaluate(string eval, string? labels, int limit, byte[] fp32, byte[] int8, int threads, Action<string, int, int> progress)
     {
+        if (Directory.Exists(eval))
+        {
+            Top1Result fa = FolderEvaluator.Top1(fp32, eval, limit, threads, (d, t) => progress("evaluating fp32", d, t));
+            Top1Result fb = FolderEvaluator.Top1(int8, eval, limit, threads, (d, t) => progress("evaluating int8", d, t));
+            return new Top1Report(Path.GetFileName(Path.TrimEndingDirectorySeparator(eval)), fa.Total, fa.Correct, fb.Correct);
+        }
+
         byte[] images = File.ReadAllBytes(eval), labelBytes = File.ReadAllBytes(labels!);
         Top1Result a = ClassifierEvaluator.Top1(fp32, images, labelBytes, limit, threads, (d, t) => progress("evaluating fp32", d, t));
         Top1Result b = ClassifierEvaluator.Top1(int8, images, labelBytes, limit, threads, (d, t) => progress("evaluating int8", d, t));

@@ -5,10 +5,12 @@ namespace EdgeCnn.Converter.Calibration;
 /// <summary>Opens a calibration source by what the path holds: .npy tensors, an IDX image file, or a folder of images.</summary>
 public static class CalibrationSources
 {
-    /// <param name="sampleSize">Values of the model's one input.</param>
-    public static ICalibrationSource Open(string path, PreprocessSpec preprocess, int sampleSize, int limit)
+    /// <param name="inputShape">The model's one input, in its own (ONNX) order.</param>
+    public static ICalibrationSource Open(string path, PreprocessSpec preprocess, int[] inputShape, int limit)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        int sampleSize = inputShape.Aggregate(1, (a, d) => checked(a * d));
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
             || (Directory.Exists(path) && Directory.EnumerateFiles(path, "*.npy").Any()))
         {
@@ -17,12 +19,12 @@ public static class CalibrationSources
 
         if (File.Exists(path))
         {
-            return new IdxCalibrationSource(path, preprocess, limit);
+            return new IdxCalibrationSource(path, preprocess, inputShape, limit);
         }
 
         if (Directory.Exists(path))
         {
-            throw new CalibrationException($"{path}: a folder of images needs the image decoders; give IDX or .npy");
+            return new ImageFolderCalibrationSource(path, preprocess, inputShape, limit);
         }
 
         throw new CalibrationException($"{path}: no such file or folder");

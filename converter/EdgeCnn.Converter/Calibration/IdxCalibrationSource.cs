@@ -1,3 +1,4 @@
+using EdgeCnn.Vision.Imaging;
 using EdgeCnn.Vision.Preprocessing;
 using EdgeCnn.Vision.Sources;
 
@@ -5,15 +6,18 @@ namespace EdgeCnn.Converter.Calibration;
 
 /// <summary>
 /// Calibration samples from an IDX image file (MNIST, Fashion-MNIST; gzipped or not): at most <c>limit</c> images taken
-/// evenly across the file (datasets sorted by class still give every class), each preprocessed as grey pixels.
+/// evenly across the file (datasets sorted by class still give every class), each preprocessed as a grey image by the
+/// model's spec (<see cref="PreprocessReference.Apply"/>, so a model of another size or colour order gets resized frames).
 /// </summary>
 public sealed class IdxCalibrationSource : ICalibrationSource
 {
     private readonly byte[][] _frames;
     private readonly PreprocessSpec _preprocess;
+    private readonly int[] _inputShape;
 
-    public IdxCalibrationSource(string path, PreprocessSpec preprocess, int limit)
+    public IdxCalibrationSource(string path, PreprocessSpec preprocess, int[] inputShape, int limit)
     {
+        ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(preprocess);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var source = new IdxFrameSource(path);
@@ -30,6 +34,7 @@ public sealed class IdxCalibrationSource : ICalibrationSource
         }
 
         _preprocess = preprocess;
+        _inputShape = inputShape;
         Width = source.Width;
         Height = source.Height;
         Description = $"{take} of {source.Count} images of {path} ({Width}x{Height} grey)";
@@ -45,12 +50,13 @@ public sealed class IdxCalibrationSource : ICalibrationSource
 
     public void Fill(int index, Span<float> input)
     {
-        byte[] frame = _frames[index];
-        if (input.Length != frame.Length)
+        try
         {
-            throw new CalibrationException($"the model input holds {input.Length} values; the IDX images have {frame.Length} pixels ({Width}x{Height} grey)");
+            PreprocessReference.Apply(new ImageView(Width, Height, 1, Width, _frames[index]), _preprocess, _inputShape, input);
         }
-
-        _preprocess.ApplyGrey(frame, input);
+        catch (ArgumentException e)
+        {
+            throw new CalibrationException($"IDX images of {Width}x{Height} grey into the model input: {e.Message}", e);
+        }
     }
 }
