@@ -52,7 +52,7 @@ internal static class CliApp
             return e.IsUnsupported ? Unsupported : BadInput;
         }
         catch (Exception e) when (e is EcnnFormatException or IOException or UnauthorizedAccessException or CalibrationException
-            or InvalidDataException)
+            or InvalidDataException or Qdq.QdqExportException)
         {
             error.WriteLine($"edgecnn-convert: {e.Message}");
             return BadInput;

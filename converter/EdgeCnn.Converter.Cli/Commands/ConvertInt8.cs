@@ -41,6 +41,12 @@ internal static class ConvertInt8
         output.Line($"calibrating on {source.Description}, method {CalibrationMethods.Name(method)}");
         Int8Result r = output.WithProgress(p => Int8Conversion.Convert(fp32, source, options, p));
         File.WriteAllBytes(outputPath, r.Ecnn);
+        if (pr.GetValue(o.EmitQdq) is { } qdqPath)
+        {
+            Onnx.Proto.ModelProto qdq = Qdq.QdqExporter.Export(r.Model.Definition);
+            File.WriteAllBytes(qdqPath, Google.Protobuf.MessageExtensions.ToByteArray(qdq));
+            output.Line($"QDQ ONNX: {qdqPath} ({Qdq.QdqExporter.Describe(qdq)})");
+        }
 
         Top1Report? top1 = null;
         if (pr.GetValue(o.Eval) is { } eval)
