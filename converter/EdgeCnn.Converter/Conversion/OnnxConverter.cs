@@ -32,6 +32,9 @@ public sealed record ConversionResult(byte[] Ecnn, int OnnxNodes, int RuntimeNod
 {
     /// <summary>The written model in memory (tensor indices as in the file): the quantizer's starting point.</summary>
     public ModelDefinition? Definition { get; init; }
+
+    /// <summary>Layers of a pre-quantized (QDQ / QLinear) model that became int8 layers.</summary>
+    public int QdqLayersFused { get; init; }
 }
 
 /// <summary>
@@ -118,11 +121,18 @@ public static class OnnxConverter
         (ModelDefinition definition, OptimizationReport report) = options.Optimize
             ? GraphOptimizer.Optimize(ctx.Builder.Definition)
             : (ctx.Builder.Definition, new OptimizationReport(0, 0, 0));
+        int qdqFused = 0;
+        if (definition.Nodes.Any(n => n.Op is OpCode.Quantize or OpCode.Dequantize))
+        {
+            (definition, qdqFused) = QdqFusion.Fuse(definition, ctx.WeightQuantization);
+        }
+
         byte[] ecnn = ModelWriter.Write(definition);
         ModelReader.Verify(ecnn); // the runtime's own reader must accept what we wrote
         return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report)
         {
             Definition = definition,
+            QdqLayersFused = qdqFused,
         };
     }
 

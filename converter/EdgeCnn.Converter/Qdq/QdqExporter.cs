@@ -114,8 +114,7 @@ public sealed class QdqExporter
                 Out(y, _w.Node(n.Op.ToString(), Name(y), [AsFloat(x, cl)]), cl);
                 break;
             case OpCode.BatchNorm:
-                Out(y, _w.Node("BatchNormalization", Name(y), [AsFloat(x, cl), .. n.Inputs[1..].Select(c => AsFloat(c, Identity(1)))],
-                    Float("epsilon", n.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f)), cl);
+                Out(y, _w.Node("BatchNormalization", Name(y), [AsFloat(x, cl), .. FoldedBatchNorm(n, Name(y))], Float("epsilon", 0f)), cl);
                 break;
             case OpCode.Relu or OpCode.Sigmoid or OpCode.Tanh or OpCode.Softplus or OpCode.Exp or OpCode.HardSwish:
                 Unary(n, n.Op.ToString());
@@ -212,6 +211,31 @@ public sealed class QdqExporter
                 throw new QdqExportException($"node '{n.Name}' ({n.Op}): no QDQ ONNX form is written for this operator");
         }
     }
+
+    /// <summary>
+    /// The runtime's own fold y = a[c] * x + b[c] (a = scale / sqrt(var + eps), b = bias - a * mean, in double, rounded
+    /// to fp32, as Ops/BatchNorm.cs does), written as scale a, bias b, mean 0, var 1, epsilon 0: ONNX Runtime then
+    /// computes the very same fp32 a * x + b.
+    /// </summary>
+    private string[] FoldedBatchNorm(NodeDesc n, string name)
+    {
+        float[] scale = ConstFloats(n.Inputs[1]), bias = ConstFloats(n.Inputs[2]), mean = ConstFloats(n.Inputs[3]), variance = ConstFloats(n.Inputs[4]);
+        double eps = n.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
+        var a = new float[scale.Length];
+        var b = new float[scale.Length];
+        for (int c = 0; c < a.Length; c++)
+        {
+            double ad = scale[c] / Math.Sqrt(variance[c] + eps);
+            a[c] = (float)ad;
+            b[c] = (float)(bias[c] - (ad * mean[c]));
+        }
+
+        long[] dims = [a.Length];
+        return [_w.Initializer(name + ".a", a, dims), _w.Initializer(name + ".b", b, dims), _w.Initializer(name + ".mean", new float[a.Length], dims),
+            _w.Initializer(name + ".var", Enumerable.Repeat(1f, a.Length).ToArray(), dims)];
+    }
+
+    private float[] ConstFloats(int t) => MemoryMarshal.Cast<byte, float>(_m.ConstantData[t]).ToArray();
 
     private void Unary(NodeDesc n, string op, params AttributeProto[] attributes)
     {
