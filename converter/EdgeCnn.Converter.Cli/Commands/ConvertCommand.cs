@@ -138,11 +138,11 @@ internal static class ConvertCommand
         }
 
         File.WriteAllBytes(outputPath, r.Ecnn);
+        string imported = r.QdqLayersFused > 0 ? $"; {r.QdqLayersFused.ToString(CultureInfo.InvariantCulture)} QDQ layers imported as int8" : "";
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
             $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, {r.Optimizations.BiasesFolded} bias adds, " +
-            $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads" +
-            (r.QdqLayersFused > 0 ? $"; {r.QdqLayersFused} QDQ layers imported as int8" : "") + $"), {r.Ecnn.Length:N0} bytes"), "green");
+            $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads{imported}), {r.Ecnn.Length:N0} bytes"), "green");
         return 0;
     }
 

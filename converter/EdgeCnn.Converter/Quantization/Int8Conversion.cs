@@ -40,7 +40,7 @@ public sealed record Int8Result(byte[] Ecnn, QuantizedModel Model, LayerErrors E
 public static class Int8Conversion
 {
     /// <summary>Chosen by measurement on the sample models (README "int8"): the best or tied-best top-1 and output SQNR.</summary>
-    public const CalibrationMethod DefaultMethod = CalibrationMethod.Percentile;
+    public const CalibrationMethod DefaultMethod = CalibrationMethod.MinMax;
 
     /// <summary>A layer whose own int8 error is below this SQNR stays fp32 under --keep-float auto.</summary>
     public const double DefaultAutoThresholdDb = 25;

@@ -37,7 +37,7 @@ public sealed record QuantizedModel(ModelDefinition Definition, IReadOnlyList<Qu
 /// <summary>What to quantize and how.</summary>
 public sealed class QuantizerOptions
 {
-    public CalibrationMethod Method { get; init; } = CalibrationMethod.Percentile;
+    public CalibrationMethod Method { get; init; } = Int8Conversion.DefaultMethod;
 
     /// <summary>For <see cref="CalibrationMethod.Percentile"/>: the share of values (percent) inside the range.</summary>
     public double Percentile { get; init; } = 99.99;
