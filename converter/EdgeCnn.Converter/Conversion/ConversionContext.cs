@@ -45,6 +45,9 @@ internal sealed class ConversionContext
         }
     }
 
+    /// <summary>ONNX values that are uint8 in the model (held as int8 with the zero point minus 128 in the runtime).</summary>
+    public HashSet<string> UnsignedValues { get; } = new(StringComparer.Ordinal);
+
     public bool Has(string name) => _values.ContainsKey(name);
 
     public bool IsConst(string? name) => name is not null && _values.TryGetValue(name, out ValueSlot? v) && v.Const is not null;

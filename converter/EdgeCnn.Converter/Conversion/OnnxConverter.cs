@@ -106,6 +106,13 @@ public static class OnnxConverter
                 { IsUnsupported = true };
             }
 
+            if (ctx.UnsignedValues.Contains(output.Name))
+            {
+                throw new OnnxImportException($"graph output '{output.Name}' is uint8; EdgeCnn holds quantized values as int8 and gives " +
+                    "fp32 or int8 graph outputs (end the model with DequantizeLinear, or quantize to int8)")
+                { IsUnsupported = true };
+            }
+
             ctx.Builder.Output(ctx.Onnx(outputNode, output.Name));
             outputNames.Add(output.Name);
         }

@@ -169,6 +169,11 @@ internal static partial class OnnxOpTable
         }
 
         ctx.SetSameLayoutAs(output, ctx.Builder.Quantize(input, q, ctx.UniqueName(output)), cl);
+        ConstTensor? zero = ctx.ConstOrNull(node.Input(node.OpType is "QuantizeLinear" ? 2 : 7));
+        if (zero is null || zero.Type == OnnxDataType.UInt8)
+        {
+            ctx.UnsignedValues.Add(output);
+        }
     }
 
     private static void CheckQdqAttributes(OnnxNode node)
