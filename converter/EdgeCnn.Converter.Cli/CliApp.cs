@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using EdgeCnn.Converter.Calibration;
 using EdgeCnn.Converter.Cli.Commands;
 using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Runtime.Format;
@@ -50,7 +51,8 @@ internal static class CliApp
             error.WriteLine($"edgecnn-convert: {e.Message}");
             return e.IsUnsupported ? Unsupported : BadInput;
         }
-        catch (Exception e) when (e is EcnnFormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is EcnnFormatException or IOException or UnauthorizedAccessException or CalibrationException
+            or InvalidDataException or Qdq.QdqExportException)
         {
             error.WriteLine($"edgecnn-convert: {e.Message}");
             return BadInput;

@@ -59,6 +59,50 @@ internal sealed class CliOutput
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress callback (phase, done, total): a live progress bar per phase on a
+    /// terminal, one line per finished phase anywhere else (so logs show what ran without carriage-return noise).
+    /// </summary>
+    public T WithProgress<T>(Func<Action<string, int, int>, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!IsTerminal)
+        {
+            string? last = null;
+            T result = work((phase, done, total) =>
+            {
+                lock (_writer)
+                {
+                    if (done == total && !string.Equals(phase, last, StringComparison.Ordinal))
+                    {
+                        _writer.WriteLine($"{phase}: {total}/{total}");
+                        last = phase;
+                    }
+                }
+            });
+            return result;
+        }
+
+        return _console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                return work((phase, done, total) =>
+                {
+                    lock (tasks)
+                    {
+                        if (!tasks.TryGetValue(phase, out ProgressTask? task))
+                        {
+                            task = tasks[phase] = ctx.AddTask(phase, maxValue: total);
+                        }
+
+                        task.Value = done;
+                    }
+                });
+            });
+    }
+
     public void Write(Table table)
     {
         if (!IsTerminal)

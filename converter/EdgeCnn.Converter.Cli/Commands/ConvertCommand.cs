@@ -13,6 +13,9 @@ internal static class ConvertCommand
         "edgecnn-convert convert mobilenet.onnx -o mobilenet.ecnn",
         "edgecnn-convert convert detector.onnx -o detector.ecnn --input-shape images=1,3,320,320",
         "edgecnn-convert convert cnn.onnx -o cnn.ecnn --metadata labels=cat,dog --metadata preprocess={\"scale\":0.00392157}",
+        "edgecnn-convert convert fashion.onnx -o fashion-int8.ecnn --int8 --calibration train-images-idx3-ubyte.gz " +
+            "--preprocess {\"scale\":0.00392157} --eval t10k-images-idx3-ubyte.gz --eval-labels t10k-labels-idx1-ubyte.gz --report report.html",
+        "edgecnn-convert convert detector.onnx -o detector.ecnn --int8 --calibration photos/ --keep-float auto --report r.json --report r.html",
     ];
 
     public static Command Create()
@@ -62,12 +65,19 @@ internal static class ConvertCommand
             }
         });
 
+        var int8 = new Int8CliOptions();
         var command = new Command("convert", "Convert an ONNX model to an .ecnn file and print what the conversion did " +
             "(ONNX nodes, runtime nodes, nodes folded into constants, layout transposes inserted, batch norms, activations and pads fused, file size).")
         {
             model, output, shapes, metadata,
         };
-        command.SetAction(pr => Run(pr.GetRequiredValue(model), pr.GetRequiredValue(output), pr.GetValue(shapes) ?? [],
+        foreach (Option o in int8.All)
+        {
+            command.Options.Add(o);
+        }
+
+        int8.AddValidators(command);
+        command.SetAction(pr => Run(pr, int8, pr.GetRequiredValue(model), pr.GetRequiredValue(output), pr.GetValue(shapes) ?? [],
             pr.GetValue(metadata) ?? [], new CliOutput(pr.InvocationConfiguration.Output)));
         return command;
     }
@@ -100,7 +110,8 @@ internal static class ConvertCommand
         return true;
     }
 
-    private static int Run(string modelPath, string outputPath, string[] shapeArgs, string[] metadataArgs, CliOutput output)
+    private static int Run(ParseResult pr, Int8CliOptions int8, string modelPath, string outputPath, string[] shapeArgs, string[] metadataArgs,
+        CliOutput output)
     {
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (string s in shapeArgs)
@@ -111,12 +122,48 @@ internal static class ConvertCommand
 
         var metadata = metadataArgs.Select(m => new KeyValuePair<string, string>(m[..m.IndexOf('=', StringComparison.Ordinal)],
             m[(m.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToList();
+        string? preprocess = PreprocessArgument(pr.GetValue(int8.Preprocess));
+        if (preprocess is not null)
+        {
+            metadata.RemoveAll(kv => string.Equals(kv.Key, "preprocess", StringComparison.Ordinal));
+            metadata.Add(new("preprocess", preprocess));
+        }
+
         ConversionResult r = OnnxConverter.Convert(modelPath, new ConversionOptions { InputShapes = shapes, Metadata = metadata });
+        if (pr.GetValue(int8.Int8))
+        {
+            output.Line(string.Create(CultureInfo.InvariantCulture, $"{modelPath}: fp32 graph of {r.RuntimeNodes} runtime nodes, {r.Ecnn.Length:N0} bytes"));
+            string? spec = preprocess ?? metadata.LastOrDefault(kv => string.Equals(kv.Key, "preprocess", StringComparison.Ordinal)).Value;
+            return ConvertInt8.Run(pr, int8, modelPath, outputPath, r, spec, output);
+        }
+
         File.WriteAllBytes(outputPath, r.Ecnn);
+        string imported = r.QdqLayersFused > 0 ? $"; {r.QdqLayersFused.ToString(CultureInfo.InvariantCulture)} QDQ layers imported as int8" : "";
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
             $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, {r.Optimizations.BiasesFolded} bias adds, " +
-            $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads), {r.Ecnn.Length:N0} bytes"), "green");
+            $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads{imported}), {r.Ecnn.Length:N0} bytes"), "green");
         return 0;
+    }
+
+    /// <summary>--preprocess: inline JSON, or the path of a JSON file; validated by parsing.</summary>
+    private static string? PreprocessArgument(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        string json = value.TrimStart().StartsWith('{') ? value : File.ReadAllText(value);
+        try
+        {
+            _ = EdgeCnn.Vision.Preprocessing.PreprocessSpec.Parse(json);
+        }
+        catch (FormatException e)
+        {
+            throw new Calibration.CalibrationException($"--preprocess: {e.Message}", e);
+        }
+
+        return json.Trim();
     }
 }

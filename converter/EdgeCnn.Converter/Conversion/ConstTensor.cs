@@ -49,4 +49,15 @@ public sealed class ConstTensor
     public long[] AsLongs() => Longs ?? Array.ConvertAll(Floats!, v => (long)v);
 
     public int[] ShapeAsInts() => Array.ConvertAll(Shape, d => checked((int)d));
+
+    /// <summary>
+    /// For a float constant made by DequantizeLinear from integers (a pre-quantized model's weights): the quantization it
+    /// came from, so the int8 layer uses the model's own scales.
+    /// </summary>
+    public SourceQuantization? Quantization { get; private init; }
+
+    public ConstTensor WithQuantization(SourceQuantization q) => new(Type, Shape, Floats, Longs) { Quantization = q };
 }
+
+/// <summary>The scales and zero points (int8 convention: uint8 ones minus 128) a constant was dequantized with; Axis -1 is per tensor.</summary>
+public sealed record SourceQuantization(float[] Scales, int[] ZeroPoints, int Axis);

@@ -24,6 +24,30 @@ internal sealed class ConversionContext
     /// <summary>Counts of transposes inserted to change layout (reported by the converter).</summary>
     public int LayoutTransposes { get; private set; }
 
+    /// <summary>Runtime weight tensors made from dequantized constants, with their own quantization (axis 0 = output channel).</summary>
+    public Dictionary<TensorDesc, Runtime.Graph.QuantizationInfo> WeightQuantization { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Records the source quantization of a weighted layer's weights when its output-channel axis is the one quantized.</summary>
+    public void NoteWeights(TensorRef weights, ConstTensor source, int onnxOutputAxis)
+    {
+        if (source.Quantization is not { } q || q.ZeroPoints.Any(z => z != 0))
+        {
+            return; // asymmetric weights have no int8 form in the runtime: the layer's weights are quantized afresh
+        }
+
+        if (q.Axis < 0)
+        {
+            WeightQuantization[Builder.Desc(weights)] = Runtime.Graph.QuantizationInfo.PerTensor(q.Scales[0], 0);
+        }
+        else if (q.Axis == onnxOutputAxis)
+        {
+            WeightQuantization[Builder.Desc(weights)] = Runtime.Graph.QuantizationInfo.PerAxis(q.Scales, 0);
+        }
+    }
+
+    /// <summary>ONNX values that are uint8 in the model (held as int8 with the zero point minus 128 in the runtime).</summary>
+    public HashSet<string> UnsignedValues { get; } = new(StringComparer.Ordinal);
+
     public bool Has(string name) => _values.ContainsKey(name);
 
     public bool IsConst(string? name) => name is not null && _values.TryGetValue(name, out ValueSlot? v) && v.Const is not null;
@@ -130,8 +154,14 @@ internal sealed class ConversionContext
     public TensorRef Weights(string name, float[] data, int[] shape) => Builder.Constant(UniqueName(name), data, shape);
 
     /// <summary>Adds a runtime node with a unique name derived from the ONNX node's.</summary>
+    /// <remarks>Data-movement ops on an int8 value (a pre-quantized model's) keep the value's quantization.</remarks>
     public TensorRef Emit(OpCode op, TensorRef?[] inputs, NodeAttribute[] attributes, string name) =>
-        Builder.Node(op, inputs, attributes, null, UniqueName(name));
+        Builder.Node(op, inputs, attributes, KeptQuantization(op, inputs), UniqueName(name));
+
+    private QuantizationInfo? KeptQuantization(OpCode op, TensorRef?[] inputs) =>
+        inputs.Length > 0 && inputs[0] is { } x && Builder.Desc(x).Type == DataType.Int8 && Quantization.QuantParams.KeepsInputQuantization(op)
+            ? Builder.Desc(x).Quantization
+            : null;
 
     public string UniqueName(string name)
     {
@@ -148,7 +178,7 @@ internal sealed class ConversionContext
     private TensorRef Transpose(TensorRef x, int[] perm, string name)
     {
         LayoutTransposes++;
-        return Builder.Node(OpCode.Transpose, [x], [NodeAttribute.IntList(AttributeKey.Perm, perm)], null, UniqueName(name));
+        return Builder.Node(OpCode.Transpose, [x], [NodeAttribute.IntList(AttributeKey.Perm, perm)], KeptQuantization(OpCode.Transpose, [x]), UniqueName(name));
     }
 
     private ValueSlot Slot(OnnxNode node, string name) =>

@@ -28,7 +28,14 @@ public sealed class ConversionOptions
 
 /// <summary>The converted model and what the conversion did.</summary>
 public sealed record ConversionResult(byte[] Ecnn, int OnnxNodes, int RuntimeNodes, int FoldedNodes, int LayoutTransposes,
-    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames, OptimizationReport Optimizations);
+    IReadOnlyList<string> InputNames, IReadOnlyList<string> OutputNames, OptimizationReport Optimizations)
+{
+    /// <summary>The written model in memory (tensor indices as in the file): the quantizer's starting point.</summary>
+    public ModelDefinition? Definition { get; init; }
+
+    /// <summary>Layers of a pre-quantized (QDQ / QLinear) model that became int8 layers.</summary>
+    public int QdqLayersFused { get; init; }
+}
 
 /// <summary>
 /// ONNX to .ecnn: walks the graph in order, folds what is known at conversion time, lowers every other node to runtime
@@ -99,6 +106,13 @@ public static class OnnxConverter
                 { IsUnsupported = true };
             }
 
+            if (ctx.UnsignedValues.Contains(output.Name))
+            {
+                throw new OnnxImportException($"graph output '{output.Name}' is uint8; EdgeCnn holds quantized values as int8 and gives " +
+                    "fp32 or int8 graph outputs (end the model with DequantizeLinear, or quantize to int8)")
+                { IsUnsupported = true };
+            }
+
             ctx.Builder.Output(ctx.Onnx(outputNode, output.Name));
             outputNames.Add(output.Name);
         }
@@ -114,9 +128,19 @@ public static class OnnxConverter
         (ModelDefinition definition, OptimizationReport report) = options.Optimize
             ? GraphOptimizer.Optimize(ctx.Builder.Definition)
             : (ctx.Builder.Definition, new OptimizationReport(0, 0, 0));
+        int qdqFused = 0;
+        if (definition.Nodes.Any(n => n.Op is OpCode.Quantize or OpCode.Dequantize))
+        {
+            (definition, qdqFused) = QdqFusion.Fuse(definition, ctx.WeightQuantization);
+        }
+
         byte[] ecnn = ModelWriter.Write(definition);
         ModelReader.Verify(ecnn); // the runtime's own reader must accept what we wrote
-        return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report);
+        return new ConversionResult(ecnn, graph.Node.Count, definition.Nodes.Count, folded, ctx.LayoutTransposes, inputNames, outputNames, report)
+        {
+            Definition = definition,
+            QdqLayersFused = qdqFused,
+        };
     }
 
     /// <summary>Converts one node; returns true when it was folded into constants.</summary>

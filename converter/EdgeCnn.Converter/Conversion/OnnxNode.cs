@@ -25,6 +25,9 @@ public sealed class OnnxNode
 
     public string OpType => _node.OpType;
 
+    /// <summary>The ONNX node itself (the QLinear ops are lowered by re-running Conv/MatMul on a node made from it).</summary>
+    internal NodeProto Proto => _node;
+
     public string Domain => _node.Domain;
 
     public IList<string> Inputs => _node.Input;

@@ -28,6 +28,7 @@ internal static partial class OnnxOpTable
         TensorRef x = ctx.ChannelsLast(node, node.RequiredInput(0));
         int[] perm = [0, .. Enumerable.Range(2, r), 1]; // OIHW -> OHWI
         TensorRef weights = ctx.Weights(node.Name + ".weight", Layout.PermuteData(w.AsFloats(), ws, perm), Layout.Permute(ws, perm));
+        ctx.NoteWeights(weights, w, 0);
         TensorRef? bias = node.Input(2) is { } b ? ctx.Weights(node.Name + ".bias", ctx.Const(node, b).AsFloats(), [ws[0]]) : null;
         var attributes = new List<NodeAttribute>(SpatialAttributes(node, r))
         {
@@ -156,6 +157,11 @@ internal static partial class OnnxOpTable
         }
 
         TensorRef weights = ctx.Weights(node.Name + ".weight", w, [outputs, k]);
+        if (alpha == 1f)
+        {
+            ctx.NoteWeights(weights, b, node.Int("transB", 0) != 0 ? 0 : 1);
+        }
+
         TensorRef? bias = null;
         ConstTensor? c = ctx.ConstOrNull(node.Input(2));
         bool biasFolded = c is not null && (c.Count == outputs || c.Count == 1) && (c.Shape.Length < 2 || c.Shape[0] == 1);
@@ -197,6 +203,7 @@ internal static partial class OnnxOpTable
         }
 
         TensorRef weights = ctx.Weights(node.Name + ".weight", Layout.PermuteData(b.AsFloats(), bs, [1, 0]), [bs[1], bs[0]]);
+        ctx.NoteWeights(weights, b, 1);
         ctx.SetOnnx(node.Outputs[0], ctx.Emit(OpCode.Dense, [a, weights, null], [], node.Outputs[0]));
     }
 

@@ -30,6 +30,7 @@ internal static partial class OnnxOpTable
         AddNormalization(list);
         AddShape(list);
         AddConstants(list);
+        AddQuantization(list);
         return list.ToDictionary(e => e.Support.OpType, StringComparer.Ordinal);
     }
 
@@ -46,6 +47,8 @@ internal static partial class OnnxOpTable
     static partial void AddShape(List<Entry> ops);
 
     static partial void AddConstants(List<Entry> ops);
+
+    static partial void AddQuantization(List<Entry> ops);
 
     /// <summary>
     /// One row: Convert emits runtime nodes; Fold, when present, computes the outputs at conversion time and is used

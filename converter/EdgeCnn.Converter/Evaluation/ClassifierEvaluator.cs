@@ -16,13 +16,15 @@ public sealed record Top1Result(int Correct, int Total)
 /// </summary>
 public static class ClassifierEvaluator
 {
-    public static Top1Result Top1(byte[] ecnn, byte[] images, byte[] labels, int limit, int threads)
+    /// <param name="progress">Called with (images done, total) as frames complete.</param>
+    public static Top1Result Top1(byte[] ecnn, byte[] images, byte[] labels, int limit, int threads, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(ecnn);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var probe = new IdxFrameSource(images, labels, limit);
         int total = checked((int)probe.Frames); // Count is the images in the file; Frames what the limit lets through
         int[] correct = new int[threads];
+        int done = 0;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             using InferenceSession session = InferenceSession.Load(ecnn);
@@ -53,6 +55,7 @@ public static class ClassifierEvaluator
                 }
 
                 correct[t] += best == info.Label ? 1 : 0;
+                progress?.Invoke(Interlocked.Increment(ref done), total);
             }
         });
         return new Top1Result(correct.Sum(), total);
