@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
+using EdgeCnn.Runtime.Kernels.Transpose;
 using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Winograd;
 
@@ -74,6 +75,14 @@ public static partial class KernelTable
             kernels.Add(Widths<BinaryF32Plan>(op, name, 200, BinaryF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops256, Vector256<float>>(k.Name, p, o)));
             kernels.Add(Widths<BinaryF32Plan>(op, name, 100, BinaryF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops128, Vector128<float>>(k.Name, p, o)));
         }
+
+        // Layout changes (NCHW <-> NHWC at the graph edges): register tiles on AVX2, cache tiles anywhere else. The blocked
+        // rows are scalar (ISA None) and serve int8 too (KernelTable.S8.cs): a transpose only moves elements.
+        kernels.Add(new KernelEntry<TransposePlan>("f32-transpose-8x8-avx2", OpCode.Transpose, DataType.Float32, IsaRequirement.Avx2, 200,
+            TransposeF32Avx2Kernel.Accepts, (p, k) => new TransposeF32Avx2Kernel(k.Name, p), 8, 8));
+        kernels.Add(new KernelEntry<TransposePlan>("f32-transpose-blocked-scalar", OpCode.Transpose, DataType.Float32, IsaRequirement.None, 50,
+            TransposeBlockedKernel<float>.Accepts, (p, k) => new TransposeBlockedKernel<float>(k.Name, p),
+            TransposeBlockedKernel<float>.Tile, TransposeBlockedKernel<float>.Tile));
     }
 
     /// <summary>A row of an element-wise family at the width its priority names (300 avx512, 200 avx2, 100 v128).</summary>

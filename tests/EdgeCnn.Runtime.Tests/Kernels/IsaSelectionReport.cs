@@ -32,6 +32,10 @@ public class IsaSelectionReport
         yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
         yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
             () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+        yield return ("f32-transpose", OpCode.Transpose, DataType.Float32, "f32-transpose-",
+            () => Unary(b => b.Transpose(b.Input("x", DataType.Float32, [1, 3, 9, 9]), [0, 2, 3, 1])));
+        yield return ("s8-transpose", OpCode.Transpose, DataType.Int8, "s8-transpose-",
+            () => Unary(b => b.Transpose(b.Input("x", DataType.Int8, [1, 3, 9, 9], s_q), [0, 2, 3, 1])));
         yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
         yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
         yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", DenseS8);
