@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
+using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Kernels.Transpose;
 using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Winograd;
@@ -29,6 +30,10 @@ public static partial class KernelTable
             kernels.Add(Gemm<Gemm7x16Vector512>(op, $"f32-{o}-gemm-7x16-minmax-avx512", v512, 300, VectorWidth.V512));
             kernels.Add(Gemm<Gemm6x16Vector256>(op, $"f32-{o}-gemm-6x16-minmax-avx2", v256, 200, VectorWidth.V256));
             kernels.Add(Gemm<Gemm6x8Vector128>(op, $"f32-{o}-gemm-6x8-minmax-v128", v128, 100, VectorWidth.V128));
+
+            // One output row (batch-1 heads): same panels, K split over independent accumulators; above the GEMM of its width.
+            kernels.Add(Gemv<Gemv1x16Vector256>(op, $"f32-{o}-gemv-1x16-minmax-avx2", v256, 205, VectorWidth.V256));
+            kernels.Add(Gemv<Gemv1x8Vector128>(op, $"f32-{o}-gemv-1x8-minmax-v128", v128, 105, VectorWidth.V128));
         }
 
         kernels.Add(Winograd<Gemm7x16Vector512, Ops512, Vector512<float>>("f32-conv-winograd-f23-7x16-minmax-avx512", v512, WinogradPriority(300), VectorWidth.V512));
@@ -126,6 +131,15 @@ public static partial class KernelTable
         where TMicro : IGemmMicrokernelF32 =>
         new(name, op, DataType.Float32, isa, priority, p => p.IsPlain, (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width),
             TMicro.MR, TMicro.NR);
+
+    /// <summary>A GEMV row: the GEMM driver over a one-row microkernel, for plain nodes with a single output row (M = 1).</summary>
+    private static KernelEntry<ConvF32Plan> Gemv<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IGemmMicrokernelF32 =>
+        new(name, op, DataType.Float32, isa, priority, p => p.IsPlain && OutputRows(p.Geometry) == 1,
+            (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width), TMicro.MR, TMicro.NR);
+
+    /// <summary>GEMM rows M: output pixels over the batch (Dense: the batch).</summary>
+    private static long OutputRows(ConvGeometry g) => (long)g.Batch * g.OutD * g.OutH * g.OutW;
 
     /// <summary>Winograd rows rank just above the GEMM of their width when WinogradDefault, else just below (never chosen).</summary>
     private static int WinogradPriority(int width) => WinogradDefault ? width + 5 : width - 5;

@@ -26,6 +26,8 @@ public class IsaSelectionReport
         yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
         yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
         yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
+        yield return ("f32-dense-m1", OpCode.Dense, DataType.Float32, "-dense-gemv-", () => Unary(b =>
+            b.Dense(b.Input("x", DataType.Float32, [1, 64]), b.Constant("w", new float[10 * 64], [10, 64]))));
         yield return ("f32-sigmoid", OpCode.Sigmoid, DataType.Float32, "f32-sigmoid-", () => Unary(b => b.Node(OpCode.Sigmoid, b.Input("x", DataType.Float32, [1, 40]))));
         yield return ("f32-maxpool", OpCode.MaxPool, DataType.Float32, "f32-maxpool-",
             () => Unary(b => b.MaxPool(b.Input("x", DataType.Float32, [1, 6, 6, 16]), [2, 2], [2, 2])));

@@ -51,6 +51,13 @@ public class KernelAllocationTests
             return () => Conv([1, 6, 5, 64], [64, 3, 3, 64], 1);
         }
 
+        if (n.Contains("-gemv-", StringComparison.Ordinal))
+        {
+            return row.Op == OpCode.Conv
+                ? () => Conv([1, 1, 1, 40], [37, 3, 3, 40], 1) // padded: one output pixel
+                : () => One(b => b.Dense(b.Input("x", DataType.Float32, [1, 40]), b.Constant("w", new float[17 * 40], [17, 40])));
+        }
+
         if (n.Contains("-dw-", StringComparison.Ordinal))
         {
             return () => Conv([1, 7, 6, 20], [20, 3, 3, 1], 20);
