@@ -81,6 +81,10 @@ public static partial class KernelTable
             kernels.Add(Widths<BinaryF32Plan>(op, name, 100, BinaryF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops128, Vector128<float>>(k.Name, p, o)));
         }
 
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 300, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 200, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 100, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+
         // Layout changes (NCHW <-> NHWC at the graph edges): register tiles on AVX2, cache tiles anywhere else. The blocked
         // rows are scalar (ISA None) and serve int8 too (KernelTable.S8.cs): a transpose only moves elements.
         kernels.Add(new KernelEntry<TransposePlan>("f32-transpose-8x8-avx2", OpCode.Transpose, DataType.Float32, IsaRequirement.Avx2, 200,

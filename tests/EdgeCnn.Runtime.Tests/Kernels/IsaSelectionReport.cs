@@ -34,6 +34,8 @@ public class IsaSelectionReport
         yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
         yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
             () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+        yield return ("f32-batchnorm", OpCode.BatchNorm, DataType.Float32, "f32-batchnorm-",
+            () => Unary(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 4, 4, 20]), new float[20], new float[20], new float[20], new float[20])));
         yield return ("f32-transpose", OpCode.Transpose, DataType.Float32, "f32-transpose-",
             () => Unary(b => b.Transpose(b.Input("x", DataType.Float32, [1, 3, 9, 9]), [0, 2, 3, 1])));
         yield return ("s8-transpose", OpCode.Transpose, DataType.Int8, "s8-transpose-",

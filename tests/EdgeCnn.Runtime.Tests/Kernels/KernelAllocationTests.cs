@@ -77,6 +77,7 @@ public class KernelAllocationTests
                 () => One(b => b.Node(row.Op, [b.Input("a", DataType.Float32, [1, 4, 4, 19]), b.Input("b", DataType.Float32, [19])])),
             OpCode.Relu or OpCode.Clip or OpCode.LeakyRelu or OpCode.HardSigmoid or OpCode.HardSwish or OpCode.Sigmoid or OpCode.Tanh
                 or OpCode.Silu or OpCode.Exp => () => One(b => b.Node(row.Op, b.Input("x", DataType.Float32, [1, 53]))),
+            OpCode.BatchNorm => () => One(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 3, 4, 19]), new float[19], new float[19], new float[19], new float[19])),
             OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
             _ => null,
         };
