@@ -25,6 +25,8 @@ public class ConvBenchmarks
                 {
                     "dw" => k.Name.Contains("-dw-", StringComparison.Ordinal) && (shape.K == 3 || !k.Name.Contains("-3x3-", StringComparison.Ordinal)),
                     _ => k.Name.Contains("-gemm-", StringComparison.Ordinal)
+                        // The dense shapes are batch 1, which the GEMV rows take.
+                        || (string.Equals(shape.Family, "dense", StringComparison.Ordinal) && k.Name.Contains("-gemv-", StringComparison.Ordinal))
                         // WinogradF23Kernel.MinChannels: below it the row refuses the layer.
                         || (k.Name.Contains("-winograd-", StringComparison.Ordinal) && shape.K == 3 && shape.Stride == 1 && shape.C >= 64 && shape.O >= 64),
                 };

@@ -2,6 +2,8 @@ using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
+using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Kernels.Transpose;
 using EdgeCnn.Runtime.Kernels.Vector;
 using EdgeCnn.Runtime.Kernels.Winograd;
 
@@ -28,6 +30,10 @@ public static partial class KernelTable
             kernels.Add(Gemm<Gemm7x16Vector512>(op, $"f32-{o}-gemm-7x16-minmax-avx512", v512, 300, VectorWidth.V512));
             kernels.Add(Gemm<Gemm6x16Vector256>(op, $"f32-{o}-gemm-6x16-minmax-avx2", v256, 200, VectorWidth.V256));
             kernels.Add(Gemm<Gemm6x8Vector128>(op, $"f32-{o}-gemm-6x8-minmax-v128", v128, 100, VectorWidth.V128));
+
+            // One output row (batch-1 heads): same panels, K split over independent accumulators; above the GEMM of its width.
+            kernels.Add(Gemv<Gemv1x16Vector256>(op, $"f32-{o}-gemv-1x16-minmax-avx2", v256, 205, VectorWidth.V256));
+            kernels.Add(Gemv<Gemv1x8Vector128>(op, $"f32-{o}-gemv-1x8-minmax-v128", v128, 105, VectorWidth.V128));
         }
 
         kernels.Add(Winograd<Gemm7x16Vector512, Ops512, Vector512<float>>("f32-conv-winograd-f23-7x16-minmax-avx512", v512, WinogradPriority(300), VectorWidth.V512));
@@ -74,6 +80,18 @@ public static partial class KernelTable
             kernels.Add(Widths<BinaryF32Plan>(op, name, 200, BinaryF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops256, Vector256<float>>(k.Name, p, o)));
             kernels.Add(Widths<BinaryF32Plan>(op, name, 100, BinaryF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new BinaryF32VectorKernel<Ops128, Vector128<float>>(k.Name, p, o)));
         }
+
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 300, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 200, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
+        kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 100, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+
+        // Layout changes (NCHW <-> NHWC at the graph edges): register tiles on AVX2, cache tiles anywhere else. The blocked
+        // rows are scalar (ISA None) and serve int8 too (KernelTable.S8.cs): a transpose only moves elements.
+        kernels.Add(new KernelEntry<TransposePlan>("f32-transpose-8x8-avx2", OpCode.Transpose, DataType.Float32, IsaRequirement.Avx2, 200,
+            TransposeF32Avx2Kernel.Accepts, (p, k) => new TransposeF32Avx2Kernel(k.Name, p), 8, 8));
+        kernels.Add(new KernelEntry<TransposePlan>("f32-transpose-blocked-scalar", OpCode.Transpose, DataType.Float32, IsaRequirement.None, 50,
+            TransposeBlockedKernel<float>.Accepts, (p, k) => new TransposeBlockedKernel<float>(k.Name, p),
+            TransposeBlockedKernel<float>.Tile, TransposeBlockedKernel<float>.Tile));
     }
 
     /// <summary>A row of an element-wise family at the width its priority names (300 avx512, 200 avx2, 100 v128).</summary>
@@ -117,6 +135,15 @@ public static partial class KernelTable
         where TMicro : IGemmMicrokernelF32 =>
         new(name, op, DataType.Float32, isa, priority, p => p.IsPlain, (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width),
             TMicro.MR, TMicro.NR);
+
+    /// <summary>A GEMV row: the GEMM driver over a one-row microkernel, for plain nodes with a single output row (M = 1).</summary>
+    private static KernelEntry<ConvF32Plan> Gemv<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IGemmMicrokernelF32 =>
+        new(name, op, DataType.Float32, isa, priority, p => p.IsPlain && OutputRows(p.Geometry) == 1,
+            (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width), TMicro.MR, TMicro.NR);
+
+    /// <summary>GEMM rows M: output pixels over the batch (Dense: the batch).</summary>
+    private static long OutputRows(ConvGeometry g) => (long)g.Batch * g.OutD * g.OutH * g.OutW;
 
     /// <summary>Winograd rows rank just above the GEMM of their width when WinogradDefault, else just below (never chosen).</summary>
     private static int WinogradPriority(int width) => WinogradDefault ? width + 5 : width - 5;

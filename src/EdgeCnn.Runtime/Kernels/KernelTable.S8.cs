@@ -1,6 +1,7 @@
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Int8;
 using EdgeCnn.Runtime.Kernels.Portable;
+using EdgeCnn.Runtime.Kernels.Transpose;
 using EdgeCnn.Runtime.Kernels.X86;
 
 namespace EdgeCnn.Runtime.Kernels;
@@ -30,6 +31,9 @@ public static partial class KernelTable
 
         RegisterS8Depthwise(kernels);
         RegisterS8Elementwise(kernels);
+        kernels.Add(new KernelEntry<TransposePlan>("s8-transpose-blocked-scalar", OpCode.Transpose, DataType.Int8, IsaRequirement.None, 50,
+            TransposeBlockedKernel<sbyte>.Accepts, (p, k) => new TransposeBlockedKernel<sbyte>(k.Name, p),
+            TransposeBlockedKernel<sbyte>.Tile, TransposeBlockedKernel<sbyte>.Tile));
     }
 
     /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub, max / average pooling and Concat requantization.</summary>

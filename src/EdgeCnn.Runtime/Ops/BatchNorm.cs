@@ -1,5 +1,7 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Kernels.Vector;
 
 namespace EdgeCnn.Runtime.Ops;
 
@@ -71,6 +73,12 @@ internal sealed class BatchNormOp : Operator
         int count = (int)x.ElementCount;
         if (x.Type == DataType.Float32)
         {
+            var plan = new BatchNormF32Plan((float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, a, b);
+            if (KernelTable.ChooseOptimized(Code, DataType.Float32, plan, ctx.Options)?.Create(plan) is { } fast)
+            {
+                return fast;
+            }
+
             return new BatchNormF32Kernel((float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, a, b);
         }
 

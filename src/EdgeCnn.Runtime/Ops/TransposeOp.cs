@@ -1,5 +1,7 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Kernels.Transpose;
 
 namespace EdgeCnn.Runtime.Ops;
 
@@ -36,6 +38,12 @@ internal sealed class TransposeOperator : Operator
         int[] perm = Perm(ctx, x.Shape.Length);
         int[] shape = (int[])x.Shape.Clone();
         int count = (int)x.ElementCount;
+        var plan = new TransposePlan(x.Type, ctx.InputPointer(0), ctx.OutputPointer(0), shape, perm);
+        if (KernelTable.ChooseOptimized(Code, x.Type, plan, ctx.Options)?.Create(plan) is { } fast)
+        {
+            return fast;
+        }
+
         return x.Type == DataType.Float32
             ? new TransposeKernel<float>("f32-transpose-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), count, shape, perm)
             : new TransposeKernel<sbyte>("s8-transpose-ref", (sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), count, shape, perm);

@@ -13,7 +13,19 @@ public class ConvGemmF32Tests
 {
     public static TheoryData<string> ConvRows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32, "-gemm-");
 
-    public static TheoryData<string> DenseRows() => KernelComparison.Rows(OpCode.Dense, DataType.Float32);
+    public static TheoryData<string> DenseRows() => KernelComparison.Rows(OpCode.Dense, DataType.Float32, "-gemm-");
+
+    public static TheoryData<string> GemvRows()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in KernelComparison.RowNames(OpCode.Dense, DataType.Float32, "-gemv-")
+            .Concat(KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemv-")))
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(ConvRows))]
@@ -88,6 +100,42 @@ public class ConvGemmF32Tests
             TensorRef bias = b.Constant("b", ConvolutionRun.RandomFloats(rng, o), [o]);
             b.Output(b.Dense(x, w, bias, new ConvOptions { Activation = FusedActivation.Relu }));
             KernelComparison.Float(b, kernel, $"dense rows={rows} k={k} o={o}");
+        }
+    }
+
+    /// <summary>M = 1 (batch-1 heads): every column tail of the 8- and 16-wide panels, every K tail of the 4-way unroll,
+    /// a K long enough that the split accumulators matter, Relu / Relu6 clamps, Dense and a 1x1 (or 3x3 on one pixel) Conv.</summary>
+    [Theory]
+    [MemberData(nameof(GemvRows))]
+    public void Gemv_matches_reference_for_every_column_and_reduction_tail(string kernel)
+    {
+        bool conv = Runtime.Kernels.KernelTable.Find(kernel).Op == OpCode.Conv;
+        foreach (int o in (int[])[1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 40])
+        {
+            foreach (int k in (int[])[1, 2, 3, 4, 5, 7, 8, 13, 64, 259])
+            {
+                var rng = new Random((o * 1000) + k);
+                FusedActivation act = (o + k) % 3 == 0 ? FusedActivation.Relu6 : FusedActivation.Relu;
+                if (conv)
+                {
+                    Check(kernel, [1, 1, 1, k], [o, 1, 1, k], new ConvOptions { Activation = act }, bias: k % 2 == 0);
+                    continue;
+                }
+
+                var b = new ModelBuilder();
+                TensorRef x = b.Input("x", DataType.Float32, [1, k]);
+                TensorRef w = b.Constant("w", ConvolutionRun.RandomFloats(rng, (long)o * k), [o, k]);
+                TensorRef bias = b.Constant("b", ConvolutionRun.RandomFloats(rng, o), [o]);
+                b.Output(b.Dense(x, w, k % 2 == 0 ? bias : null, new ConvOptions { Activation = act }));
+                KernelComparison.Float(b, kernel, $"gemv dense k={k} o={o} act={act}");
+            }
+        }
+
+        if (conv)
+        {
+            // A 3x3 kernel over a padded 1x1 input is one output pixel through the indirection buffer (8 zero taps).
+            Check(kernel, [1, 1, 1, 19], [21, 3, 3, 19], new ConvOptions { Pads = [1, 1, 1, 1] }, bias: true);
+            Check(kernel, [1, 3, 3, 6], [17, 3, 3, 6], new ConvOptions(), bias: true);
         }
     }
 

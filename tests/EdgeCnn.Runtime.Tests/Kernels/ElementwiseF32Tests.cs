@@ -18,6 +18,8 @@ public class ElementwiseF32Tests
 
     public static TheoryData<string> SoftmaxRows() => KernelComparison.Rows(OpCode.Softmax, OpCode.LogSoftmax);
 
+    public static TheoryData<string> BatchNormRows() => KernelComparison.Rows(OpCode.BatchNorm);
+
     public static TheoryData<string> BinaryRows() => KernelComparison.Rows(OpCode.Add, OpCode.Sub, OpCode.Mul, OpCode.Div);
 
     [Theory]
@@ -88,6 +90,21 @@ public class ElementwiseF32Tests
                 b.Output(b.Node(op, [x, y]));
                 KernelComparison.Float(b, kernel, $"{op} a=[1,3,2,{c}] b={KernelComparison.Describe(bShape)}", seed: c, rtol: 1e-6f, atol: 0f);
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchNormRows))]
+    public void BatchNorm_matches_reference_for_every_channel_tail(string kernel)
+    {
+        foreach (int c in s_lengths)
+        {
+            var rng = new Random(c);
+            float[] Values(float lo, float hi) => Enumerable.Range(0, c).Select(_ => lo + ((hi - lo) * (float)rng.NextDouble())).ToArray();
+            var b = new ModelBuilder();
+            b.Output(b.BatchNorm(b.Input("x", DataType.Float32, [2, 3, 5, c]), Values(-2f, 2f), Values(-1f, 1f), Values(-1f, 1f), Values(0.01f, 3f)));
+            // Multiply then add, as the reference: identical results.
+            KernelComparison.Float(b, kernel, $"BatchNorm x=[2,3,5,{c}]", seed: c, rtol: 0f, atol: 0f, inputScale: 4f);
         }
     }
 

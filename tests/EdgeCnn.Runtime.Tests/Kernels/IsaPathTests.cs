@@ -84,12 +84,16 @@ public class IsaPathTests
                 Assert.Equal("s8-conv-gemm-4x8c4-minmax-v128", Expect("s8-conv3x3"));
                 Assert.Equal("s8-conv-dw-3x3-minmax-v128", Expect("s8-dw3x3"));
                 Assert.Equal("s8-conv-dw-minmax-v128", Expect("s8-dw5x5"));
+                Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose"));
+                Assert.Equal("f32-dense-gemv-1x8-minmax-v128", Expect("f32-dense-m1"));
                 break;
             case "EnableHWIntrinsic":
                 Assert.EndsWith("-ref", Expect("f32-conv3x3"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("f32-dense"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("s8-conv3x3"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("s8-dw3x3"), StringComparison.Ordinal);
+                Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose")); // scalar: needs no intrinsics
+                Assert.Equal("s8-transpose-blocked-scalar", Expect("s8-transpose"));
                 break;
         }
     }

@@ -26,12 +26,20 @@ public class IsaSelectionReport
         yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
         yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));
         yield return ("f32-dense", OpCode.Dense, DataType.Float32, "-dense-gemm-", Dense);
+        yield return ("f32-dense-m1", OpCode.Dense, DataType.Float32, "-dense-gemv-", () => Unary(b =>
+            b.Dense(b.Input("x", DataType.Float32, [1, 64]), b.Constant("w", new float[10 * 64], [10, 64]))));
         yield return ("f32-sigmoid", OpCode.Sigmoid, DataType.Float32, "f32-sigmoid-", () => Unary(b => b.Node(OpCode.Sigmoid, b.Input("x", DataType.Float32, [1, 40]))));
         yield return ("f32-maxpool", OpCode.MaxPool, DataType.Float32, "f32-maxpool-",
             () => Unary(b => b.MaxPool(b.Input("x", DataType.Float32, [1, 6, 6, 16]), [2, 2], [2, 2])));
         yield return ("f32-softmax", OpCode.Softmax, DataType.Float32, "f32-softmax-", () => Unary(b => b.Softmax(b.Input("x", DataType.Float32, [2, 40]))));
         yield return ("f32-vadd", OpCode.Add, DataType.Float32, "f32-vadd-",
             () => Unary(b => b.Add(b.Input("a", DataType.Float32, [1, 4, 4, 16]), b.Input("b", DataType.Float32, [16]))));
+        yield return ("f32-batchnorm", OpCode.BatchNorm, DataType.Float32, "f32-batchnorm-",
+            () => Unary(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 4, 4, 20]), new float[20], new float[20], new float[20], new float[20])));
+        yield return ("f32-transpose", OpCode.Transpose, DataType.Float32, "f32-transpose-",
+            () => Unary(b => b.Transpose(b.Input("x", DataType.Float32, [1, 3, 9, 9]), [0, 2, 3, 1])));
+        yield return ("s8-transpose", OpCode.Transpose, DataType.Int8, "s8-transpose-",
+            () => Unary(b => b.Transpose(b.Input("x", DataType.Int8, [1, 3, 9, 9], s_q), [0, 2, 3, 1])));
         yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
         yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
         yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", DenseS8);

@@ -51,6 +51,13 @@ public class KernelAllocationTests
             return () => Conv([1, 6, 5, 64], [64, 3, 3, 64], 1);
         }
 
+        if (n.Contains("-gemv-", StringComparison.Ordinal))
+        {
+            return row.Op == OpCode.Conv
+                ? () => Conv([1, 1, 1, 40], [37, 3, 3, 40], 1) // padded: one output pixel
+                : () => One(b => b.Dense(b.Input("x", DataType.Float32, [1, 40]), b.Constant("w", new float[17 * 40], [17, 40])));
+        }
+
         if (n.Contains("-dw-", StringComparison.Ordinal))
         {
             return () => Conv([1, 7, 6, 20], [20, 3, 3, 1], 20);
@@ -70,6 +77,8 @@ public class KernelAllocationTests
                 () => One(b => b.Node(row.Op, [b.Input("a", DataType.Float32, [1, 4, 4, 19]), b.Input("b", DataType.Float32, [19])])),
             OpCode.Relu or OpCode.Clip or OpCode.LeakyRelu or OpCode.HardSigmoid or OpCode.HardSwish or OpCode.Sigmoid or OpCode.Tanh
                 or OpCode.Silu or OpCode.Exp => () => One(b => b.Node(row.Op, b.Input("x", DataType.Float32, [1, 53]))),
+            OpCode.BatchNorm => () => One(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 3, 4, 19]), new float[19], new float[19], new float[19], new float[19])),
+            OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
             _ => null,
         };
     }

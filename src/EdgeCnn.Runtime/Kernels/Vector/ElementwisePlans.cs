@@ -64,3 +64,20 @@ internal sealed unsafe class BinaryF32Plan(float* a, float* b, float* y, int cou
     /// <summary>a has y's shape (b is the only broadcast input).</summary>
     public bool AIsFull { get; } = aIsFull;
 }
+
+/// <summary>
+/// An fp32 BatchNorm node folded at Plan to a per-channel affine map over NHWC: y[p, c] = A[c] * x[p, c] + B[c] (the
+/// reference's fold, in double), over Count / A.Length pixels.
+/// </summary>
+internal sealed unsafe class BatchNormF32Plan(float* x, float* y, int count, float[] a, float[] b)
+{
+    public float* X { get; } = x;
+
+    public float* Y { get; } = y;
+
+    public int Count { get; } = count;
+
+    public float[] A { get; } = a;
+
+    public float[] B { get; } = b;
+}

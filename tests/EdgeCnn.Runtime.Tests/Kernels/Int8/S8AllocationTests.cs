@@ -81,6 +81,9 @@ public class S8AllocationTests
             case OpCode.GlobalAveragePool:
                 b.Output(b.GlobalAveragePool(b.Input("x", DataType.Int8, [1, 7, 7, 40], s_q), s_q));
                 break;
+            case OpCode.Transpose:
+                b.Output(b.Transpose(b.Input("x", DataType.Int8, [1, 19, 5, 7], s_q), [0, 2, 3, 1]));
+                break;
             default:
                 throw new InvalidOperationException($"no allocation model for {row.Name} ({row.Op})");
         }
