@@ -111,7 +111,7 @@ public static class QdqFusion
             }
 
             TensorDesc wd = m.Tensors[inputs[1]];
-            float[] w = Floats(m, inputs[1]);
+            float[] w = GraphRewriter.Floats(m, inputs[1]);
             int axis = QuantParams.WeightAxis(n.Op);
             float[] scales;
             sbyte[] q;
@@ -131,7 +131,7 @@ public static class QdqFusion
             {
                 TensorDesc bd = m.Tensors[inputs[2]];
                 float sx = m.Tensors[inputs[0]].Quantization!.Scale;
-                int[] b = QuantParams.Bias(Floats(m, inputs[2]), sx, scales);
+                int[] b = QuantParams.Bias(GraphRewriter.Floats(m, inputs[2]), sx, scales);
                 inputs[2] = m.AddTensor(new TensorDesc(bd.Name + ".int32", DataType.Int32, bd.Shape,
                     new QuantizationInfo(scales.Select(s => (float)((double)sx * s)).ToArray(), new int[scales.Length], bd.Shape.Length - 1)),
                     MemoryMarshal.AsBytes(b.AsSpan()).ToArray());
@@ -144,7 +144,7 @@ public static class QdqFusion
                 if (inputs[i] >= 0 && m.Tensors[inputs[i]].IsConstant && QuantParams.QuantizesConstantInputs(n.Op) && m.Tensors[inputs[i]].Type == DataType.Float32)
                 {
                     TensorDesc cd = m.Tensors[inputs[i]];
-                    (sbyte[] values, QuantizationInfo cq) = QuantParams.Constant(Floats(m, inputs[i]));
+                    (sbyte[] values, QuantizationInfo cq) = QuantParams.Constant(GraphRewriter.Floats(m, inputs[i]));
                     inputs[i] = m.AddTensor(new TensorDesc(cd.Name + ".int8", DataType.Int8, cd.Shape, cq), MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
                 }
             }
@@ -181,5 +181,4 @@ public static class QdqFusion
         return q;
     }
 
-    private static float[] Floats(ModelDefinition m, int t) => MemoryMarshal.Cast<byte, float>(m.ConstantData[t]).ToArray();
 }

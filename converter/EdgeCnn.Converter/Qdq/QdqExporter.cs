@@ -235,7 +235,7 @@ public sealed class QdqExporter
             _w.Initializer(name + ".var", Enumerable.Repeat(1f, a.Length).ToArray(), dims)];
     }
 
-    private float[] ConstFloats(int t) => MemoryMarshal.Cast<byte, float>(_m.ConstantData[t]).ToArray();
+    private float[] ConstFloats(int t) => Passes.GraphRewriter.Floats(_m, t);
 
     private void Unary(NodeDesc n, string op, params AttributeProto[] attributes)
     {

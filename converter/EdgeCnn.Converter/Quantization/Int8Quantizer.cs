@@ -286,7 +286,7 @@ public sealed class Int8Quantizer
         return _float[t]!.Value;
     }
 
-    private float[] Floats(int t) => MemoryMarshal.Cast<byte, float>(_fp32.ConstantData[t]).ToArray();
+    private float[] Floats(int t) => Passes.GraphRewriter.Floats(_fp32, t);
 
     private string Unique(string name)
     {

@@ -32,22 +32,24 @@ public sealed unsafe class S8RequantParams
         int* p = Base;
         for (int o = 0; o < channels; o++)
         {
-            int multiplier = requant.Multipliers[o], shift = requant.Shifts[o];
-            // QuantizeMultiplier yields multipliers in [0, 2^31) and shifts in [-31, 30]. The vector high-multiply relies on
-            // multiplier != int.MinValue (the one saturating case of SaturatingRoundingDoublingHighMul), so check it here.
-            if (multiplier < 0 || shift is < -31 or > 30)
+            // QuantizeMultiplier yields multipliers in [0, 2^31) and shifts in [-31, 30]; S8Rescale.From checks it (the vector
+            // high-multiply relies on multiplier != int.MinValue, the one saturating case of SaturatingRoundingDoublingHighMul).
+            S8Rescale r;
+            try
             {
-                throw new ArgumentException($"channel {o}: multiplier {multiplier} shift {shift} is outside QuantizeMultiplier's range", nameof(requant));
+                r = S8Rescale.From(requant.Multipliers[o], requant.Shifts[o]);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new ArgumentException($"channel {o}: {e.Message}", nameof(requant), e);
             }
 
-            int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-            int mask = (int)((1L << right) - 1);
-            p[o] = multiplier;
-            p[Stride + o] = left;
-            p[(2 * Stride) + o] = 1 << left;
-            p[(3 * Stride) + o] = right;
-            p[(4 * Stride) + o] = mask;
-            p[(5 * Stride) + o] = mask >> 1;
+            p[o] = r.Multiplier;
+            p[Stride + o] = r.LeftShift;
+            p[(2 * Stride) + o] = 1 << r.LeftShift;
+            p[(3 * Stride) + o] = r.RightShift;
+            p[(4 * Stride) + o] = r.RoundMask;
+            p[(5 * Stride) + o] = r.RoundHalf;
         }
 
         for (int o = channels; o < Stride; o++)
