@@ -62,6 +62,30 @@ public sealed class FrameWatchdogTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false, true)] // WATCHDOG_PID is this process: pings
+    [InlineData(true, false)] // WATCHDOG_PID is another process: the watchdog is not ours, READY only
+    public void Watchdog_pid_decides_whether_this_process_pings(bool otherPid, bool pings)
+    {
+        using var notify = new SdNotify(Path.Combine(_dir, "notify"));
+        Environment.SetEnvironmentVariable("WATCHDOG_USEC", "2000000");
+        Environment.SetEnvironmentVariable("WATCHDOG_PID", (Environment.ProcessId + (otherPid ? 1 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            var watchdog = FrameWatchdog.FromEnvironment(notify);
+            Assert.Equal(pings, watchdog.PingsWatchdog);
+            watchdog.FrameCompleted(0);
+            watchdog.FrameCompleted(1000 * Ms);
+            watchdog.FrameCompleted(2000 * Ms);
+            Assert.Equal(pings ? ["READY=1", "WATCHDOG=1", "WATCHDOG=1"] : ["READY=1"], Drain());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WATCHDOG_USEC", null);
+            Environment.SetEnvironmentVariable("WATCHDOG_PID", null);
+        }
+    }
+
     public void Dispose()
     {
         _server.Dispose();
