@@ -151,33 +151,68 @@ internal sealed class Postprocessor
         return _dequantized;
     }
 
+    /// <summary>
+    /// The detector's scores [1, N, classes] and boxes [1, N, 4] outputs: by name first ("box", "score" or "conf" in
+    /// it, as Ultraface and most SSD exports name them), then by shape. A model whose shapes alone cannot tell which
+    /// output holds the boxes (two fp32 outputs ending in 4, e.g. a 4-class detector) and whose names do not say is
+    /// refused rather than guessed.
+    /// </summary>
     private static (int Scores, int Boxes) FindDetectorOutputs(InferenceSession session, string origin)
     {
-        int scores = -1, boxes = -1;
+        var candidates = new List<int>();
         for (int i = 0; i < session.Outputs.Count; i++)
         {
             IReadOnlyList<int> s = session.Outputs[i].Shape;
-            if (session.Outputs[i].Type != DataType.Float32 || s.Count < 2)
+            if (session.Outputs[i].Type == DataType.Float32 && s.Count >= 2 && s[^1] >= 2)
             {
-                continue;
-            }
-
-            if (s[^1] == 4 && boxes < 0)
-            {
-                boxes = i;
-            }
-            else if (s[^1] >= 2 && scores < 0)
-            {
-                scores = i;
+                candidates.Add(i);
             }
         }
 
-        if (scores < 0 || boxes < 0 || session.Outputs[scores].Shape[^2] != session.Outputs[boxes].Shape[^2])
+        int boxes = Single(candidates, i => NameHas(session, i, "box"));
+        int scores = Single(candidates, i => i != boxes && (NameHas(session, i, "score") || NameHas(session, i, "conf")));
+        if (boxes < 0)
         {
+            boxes = Single(candidates, i => i != scores && session.Outputs[i].Shape[^1] == 4);
+        }
+
+        if (scores < 0)
+        {
+            scores = Single(candidates, i => i != boxes);
+        }
+
+        if (scores < 0 || boxes < 0 || session.Outputs[boxes].Shape[^1] != 4 || session.Outputs[scores].Shape[^2] != session.Outputs[boxes].Shape[^2])
+        {
+            string found = string.Join(", ", Enumerable.Range(0, session.Outputs.Count).Select(i =>
+                $"'{session.Outputs[i].Name}' {session.Outputs[i].Type} [{string.Join(", ", session.Outputs[i].Shape)}]"));
             throw new ConfigException(origin, "$.postprocess.type",
-                "the model has no fp32 outputs shaped like an SSD detector's scores [1, N, classes] and boxes [1, N, 4]", ConfigFields.PostprocessTypes + " matching the model");
+                $"cannot tell the model's SSD outputs apart: it needs fp32 scores [1, N, classes] and boxes [1, N, 4] (named with 'score' and 'box' when the shapes alone are ambiguous); the model has {found}",
+                ConfigFields.PostprocessTypes + " matching the model");
         }
 
         return (scores, boxes);
+    }
+
+    private static bool NameHas(InferenceSession session, int output, string part) =>
+        session.Outputs[output].Name.Contains(part, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The one candidate that matches, or -1 when none or several do.</summary>
+    private static int Single(List<int> candidates, Func<int, bool> match)
+    {
+        int found = -1;
+        foreach (int i in candidates)
+        {
+            if (match(i))
+            {
+                if (found >= 0)
+                {
+                    return -1;
+                }
+
+                found = i;
+            }
+        }
+
+        return found;
     }
 }
