@@ -341,7 +341,8 @@ public sealed unsafe class V4L2Camera : IFrameSource
             var chosen = (PixelFormat)fmt.PixelFormat;
             format = new FrameFormat(chosen, (int)fmt.Width, (int)fmt.Height,
                 chosen == PixelFormat.Mjpeg ? 0 : (int)fmt.BytesPerLine,
-                chosen == PixelFormat.Mjpeg ? (int)Math.Max(fmt.SizeImage, fmt.Width * fmt.Height * 3) : 0); // some drivers leave sizeimage 0 for MJPEG
+                chosen == PixelFormat.Mjpeg ? (int)Math.Max(fmt.SizeImage, fmt.Width * fmt.Height * 3) : 0, // some drivers leave sizeimage 0 for MJPEG
+                chosen == PixelFormat.Nv12 ? FrameFormat.Nv12PlaneRows(fmt.SizeImage, (int)fmt.BytesPerLine, (int)fmt.Height) : 0);
         }
         catch (ArgumentException ex)
         {

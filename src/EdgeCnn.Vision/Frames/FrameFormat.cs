@@ -5,12 +5,13 @@ namespace EdgeCnn.Vision.Frames;
 /// <summary>
 /// What a frame's bytes are: pixel format, size in pixels and the bytes per row (the stride, which a camera driver may pad
 /// beyond the pixels). For NV12 the stride is the Y plane's; the interleaved UV plane follows the Y plane with the same
-/// stride and half the rows. For MJPEG the stride is 0 and <see cref="FrameBytes"/> is the largest frame the source delivers.
+/// stride and half the rows, at <see cref="ChromaOffset"/> (after <c>planeRows</c> rows: the height, or more when the
+/// driver pads the plane's height, as its sizeimage then shows). For MJPEG the stride is 0 and <see cref="FrameBytes"/> is the largest frame the source delivers.
 /// </summary>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct FrameFormat
 {
-    public FrameFormat(PixelFormat pixelFormat, int width, int height, int stride = 0, int maxCompressedBytes = 0)
+    public FrameFormat(PixelFormat pixelFormat, int width, int height, int stride = 0, int maxCompressedBytes = 0, int planeRows = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
@@ -34,6 +35,12 @@ public readonly record struct FrameFormat
             }
         }
 
+        if (planeRows != 0 && (pixelFormat != PixelFormat.Nv12 || planeRows < height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(planeRows), planeRows, $"padded plane rows apply to NV12 only and are at least the height ({height})");
+        }
+
+        planeRows = planeRows == 0 ? height : planeRows;
         PixelFormat = pixelFormat;
         Width = width;
         Height = height;
@@ -41,9 +48,10 @@ public readonly record struct FrameFormat
         long bytes = pixelFormat switch
         {
             PixelFormat.Mjpeg => maxCompressedBytes,
-            PixelFormat.Nv12 => (long)stride * (height + (height / 2)),
+            PixelFormat.Nv12 => (long)stride * (planeRows + (height / 2)),
             _ => (long)stride * height,
         };
+        ChromaOffset = pixelFormat == PixelFormat.Nv12 ? (int)Math.Min((long)stride * planeRows, int.MaxValue) : 0;
         FrameBytes = bytes <= int.MaxValue ? (int)bytes : throw new ArgumentOutOfRangeException(nameof(height), "frame larger than 2 GiB");
     }
 
@@ -55,6 +63,9 @@ public readonly record struct FrameFormat
 
     /// <summary>Bytes from one row to the next (of the Y plane for NV12); 0 for MJPEG.</summary>
     public int Stride { get; }
+
+    /// <summary>NV12: where the UV plane starts (stride times the Y plane's rows, padding included); 0 otherwise.</summary>
+    public int ChromaOffset { get; }
 
     /// <summary>Bytes a frame buffer must hold.</summary>
     public int FrameBytes { get; }
@@ -71,6 +82,23 @@ public readonly record struct FrameFormat
         PixelFormat.Mjpeg => 0,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown pixel format"),
     };
+
+    /// <summary>
+    /// The rows of an NV12 Y plane as a V4L2 driver lays it out: some (the Raspberry Pi's bcm2835 camera and codec
+    /// drivers) pad the plane's height to a multiple of 16 and show it only in sizeimage = stride * rows * 3 / 2. The
+    /// height when sizeimage says nothing more (0, too small, or not of that form).
+    /// </summary>
+    public static int Nv12PlaneRows(long sizeImage, int stride, int height)
+    {
+        long twice = sizeImage * 2, plane = 3L * stride;
+        if (stride <= 0 || twice % plane != 0)
+        {
+            return height;
+        }
+
+        long rows = twice / plane;
+        return rows > height && rows <= 2L * height && rows % 2 == 0 ? (int)rows : height;
+    }
 
     /// <summary>The FourCC as text ("YUYV"), as V4L2 tools print it.</summary>
     public static string FourCc(uint code) => string.Create(4, code, static (s, c) =>

@@ -55,7 +55,7 @@ public static class PixelConversionReference
                         YuvToRgb(frame[p + (2 * (x % 2))], frame[p + 1], frame[p + 3], destination.Slice(o, 3));
                         break;
                     case PixelFormat.Nv12:
-                        int uv = (h * stride) + ((y / 2) * stride) + (2 * (x / 2));
+                        int uv = format.ChromaOffset + ((y / 2) * stride) + (2 * (x / 2));
                         YuvToRgb(frame[(y * stride) + x], frame[uv], frame[uv + 1], destination.Slice(o, 3));
                         break;
                     default:

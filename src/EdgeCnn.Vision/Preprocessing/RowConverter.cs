@@ -48,7 +48,7 @@ internal static class RowConverter
                 Yuyv(frame.Slice(y * stride, stride), x0, count, c0, c1, c2);
                 break;
             case PixelFormat.Nv12:
-                int uvRow = (format.Height * stride) + ((y / 2) * stride);
+                int uvRow = format.ChromaOffset + ((y / 2) * stride);
                 Nv12(frame.Slice(y * stride, format.Width), frame.Slice(uvRow, format.Width), x0, count, c0, c1, c2);
                 break;
             default:

@@ -86,4 +86,56 @@ public class RowConverterTests
         Assert.Contains("even width", Assert.Throws<ArgumentException>(() => new FrameFormat(PixelFormat.Yuyv, 11, 10)).Message, StringComparison.Ordinal);
         Assert.Contains("even width and height", Assert.Throws<ArgumentException>(() => new FrameFormat(PixelFormat.Nv12, 10, 11)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Nv12_with_a_padded_plane_height_reads_its_chroma_after_the_padding()
+    {
+        const int width = 10, height = 6, rows = 16, stride = 12;
+        var plain = new FrameFormat(PixelFormat.Nv12, width, height, stride);
+        var padded = new FrameFormat(PixelFormat.Nv12, width, height, stride, planeRows: rows);
+        Assert.Equal(stride * rows, padded.ChromaOffset);
+        Assert.Equal(stride * (rows + (height / 2)), padded.FrameBytes);
+        byte[] source = TestFrames.Random(plain, seed: 5);
+        var frame = new byte[padded.FrameBytes];
+        frame.AsSpan().Fill(0xEE); // the padding rows: reading them would show
+        source.AsSpan(0, stride * height).CopyTo(frame);
+        source.AsSpan(stride * height).CopyTo(frame.AsSpan(padded.ChromaOffset));
+
+        var want = new byte[width * height * 3];
+        var got = new byte[width * height * 3];
+        PixelConversionReference.Convert(source, plain, want);
+        PixelConversionReference.Convert(frame, padded, got);
+        Assert.Equal(want, got);
+        var r = new float[width];
+        var g = new float[width];
+        var b = new float[width];
+        for (int y = 0; y < height; y++)
+        {
+            RowConverter.Convert(frame, padded, y, 0, width, r, g, b);
+            for (int x = 0; x < width; x++)
+            {
+                Assert.Equal(want[((y * width) + x) * 3], r[x]);
+                Assert.Equal(want[((y * width) + x) * 3 + 1], g[x]);
+                Assert.Equal(want[((y * width) + x) * 3 + 2], b[x]);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1920 * 1088 * 3 / 2, 1920, 1080, 1088)] // the plane padded to a multiple of 16 rows
+    [InlineData(1920 * 1080 * 3 / 2, 1920, 1080, 1080)] // no padding
+    [InlineData(0, 1920, 1080, 1080)]                   // sizeimage not filled in
+    [InlineData((1920 * 1080 * 3 / 2) + 4096, 1920, 1080, 1080)] // extra bytes that are not whole rows
+    [InlineData(1920 * 4320 * 3 / 2, 1920, 1080, 1080)] // implausible: more than twice the height
+    public void Nv12_plane_rows_come_from_sizeimage_only_when_it_has_that_form(long sizeImage, int stride, int height, int rows) =>
+        Assert.Equal(rows, FrameFormat.Nv12PlaneRows(sizeImage, stride, height));
+
+    [Fact]
+    public void Padded_plane_rows_are_for_nv12_and_at_least_the_height()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrameFormat(PixelFormat.Nv12, 8, 8, 8, planeRows: 6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrameFormat(PixelFormat.Yuyv, 8, 8, 16, planeRows: 16));
+        Assert.Equal(0, new FrameFormat(PixelFormat.Yuyv, 8, 8).ChromaOffset);
+        Assert.Equal(64, new FrameFormat(PixelFormat.Nv12, 8, 8).ChromaOffset);
+    }
 }
