@@ -53,9 +53,12 @@ internal sealed class ResampleTable
             }
             else
             {
-                // bilinear, and area on an axis that grows
+                // bilinear, and area on an axis that grows. A tap of weight 0 (every tap of a same-size axis, and the
+                // aligned ones of an integer upscale) adds exactly +0 to a finite pixel: it is left out, not computed.
                 (int i0, float w0, float w1) = ResampleAxis.Bilinear(o, inLength, outLength);
-                axis.Add(i0 + 1 < inLength ? (i0, [w0, w1]) : (i0, [w0]));
+                axis.Add(i0 + 1 >= inLength || w1 == 0f ? (i0, [w0])
+                    : w0 == 0f ? (i0 + 1, [w1])
+                    : (i0, [w0, w1]));
             }
         }
 

@@ -54,6 +54,25 @@ public class FusedPreprocessorTests
         Compare(frame, format, ReferenceImage(frame, format), spec, shape, what);
     }
 
+    [Theory]
+    [InlineData(28, 28, 28, 28)] // the Fashion-MNIST camera path: same size, one tap per axis
+    [InlineData(14, 10, 28, 20)] // 2x upscale: half the taps have weight 0
+    [InlineData(28, 20, 28, 40)] // one axis same size, the other grows
+    public void Same_size_and_growing_axes_match_the_reference_with_zero_weight_taps_left_out(int inW, int inH, int outW, int outH)
+    {
+        var format = new FrameFormat(PixelFormat.Rgb24, inW, inH, (inW * 3) + 5);
+        byte[] frame = TestFrames.Random(format, seed: inW + outH);
+        foreach (ResizeMethod resize in new[] { ResizeMethod.Bilinear, ResizeMethod.Area })
+        {
+            var spec = new PreprocessSpec(1f / 255f, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f], ColorOrder.Rgb, resize, CropMode.None, TensorLayout.Nhwc);
+            Compare(frame, format, ReferenceImage(frame, format), spec, [1, outH, outW, 3], $"{inW}x{inH} -> {outW}x{outH} {resize}");
+        }
+
+        Assert.Equal(1, ResampleTable.Create(28, 28, ResizeMethod.Bilinear).MaxTaps);
+        ResampleTable up = ResampleTable.Create(14, 28, ResizeMethod.Bilinear);
+        Assert.All(Enumerable.Range(0, up.Length), o => Assert.All(up.Weights.AsSpan(up.WeightOffset[o], up.Count[o]).ToArray(), w => Assert.NotEqual(0f, w)));
+    }
+
     [Fact]
     public void Mjpeg_frames_are_decoded_by_libturbojpeg_then_preprocessed_like_rgb()
     {
