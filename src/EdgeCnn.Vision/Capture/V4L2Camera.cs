@@ -39,6 +39,11 @@ public sealed unsafe class V4L2Camera : IFrameSource
         _options = options;
         MonotonicClock.Initialize();
         _onEvent = onEvent;
+        if (V4L2Uapi.LayoutProblem(IntPtr.Size) is { } layout)
+        {
+            throw new CameraException(options.Device, "open", 0, layout);
+        }
+
         int errno = Connect(out FrameFormat format, out string failed);
         if (errno != 0 || failed.Length > 0)
         {

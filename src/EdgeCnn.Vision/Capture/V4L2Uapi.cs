@@ -22,6 +22,14 @@ internal static class V4L2Uapi
     public const uint MemoryMmap = 1;
     public const uint FieldNone = 1;
     public const uint CapVideoCapture = 0x1;
+
+    /// <summary>
+    /// Why these structs cannot be used in a process with <paramref name="pointerBytes"/>-byte pointers, or null. A 32-bit
+    /// process (armhf Raspberry Pi OS) would pass 64-bit layouts, and ioctl numbers that encode their sizes, to a kernel
+    /// expecting the 32-bit ones (v4l2_buffer is 68 or 80 bytes there, not 88).
+    /// </summary>
+    public static string? LayoutProblem(int pointerBytes) => pointerBytes == 8 ? null
+        : $"the V4L2 binding is laid out for 64-bit Linux (x86-64, arm64) and this process has {pointerBytes * 8}-bit pointers; run a 64-bit OS (Raspberry Pi OS 64-bit) and a linux-arm64 or linux-x64 build";
     public const uint CapStreaming = 0x04000000;
     public const uint CapDeviceCaps = 0x80000000;
     public const uint BufFlagError = 0x40;

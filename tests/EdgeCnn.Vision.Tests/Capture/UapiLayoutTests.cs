@@ -8,6 +8,14 @@ namespace EdgeCnn.Vision.Tests.Capture;
 public class UapiLayoutTests
 {
     [Fact]
+    public void A_32_bit_process_is_refused_with_the_reason_before_any_ioctl()
+    {
+        Assert.Null(V4L2Uapi.LayoutProblem(8));
+        Assert.Contains("64-bit", V4L2Uapi.LayoutProblem(4), StringComparison.Ordinal);
+        Assert.Null(V4L2Uapi.LayoutProblem(IntPtr.Size)); // this test host is 64-bit: the camera opens
+    }
+
+    [Fact]
     public void Struct_sizes_match_the_kernel_headers()
     {
         Assert.Equal(104, Unsafe.SizeOf<V4L2Capability>());
