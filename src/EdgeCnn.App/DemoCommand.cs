@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeCnn.Runtime.Diagnostics;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Vision.Preprocessing;
 using EdgeCnn.Vision.Sources;
@@ -105,8 +106,8 @@ internal static class DemoCommand
             }
         }
 
-        Array.Sort(latencyTicks, 0, n);
-        double Ms(double q) => latencyTicks[Math.Min(n - 1, (int)(q * n))] * 1000.0 / Stopwatch.Frequency;
+        double[] sortedMs = Percentiles.SortedMs(latencyTicks.AsSpan(0, n));
+        double Ms(double q) => n > 0 ? Percentiles.Of(sortedMs, q * 100) : double.NaN;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy: {correct}/{n} = {100.0 * correct / Math.Max(n, 1):F1}%"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency per frame (preprocess + inference, after {warmUpRuns} warm-up runs): p50 {Ms(0.5):F3} ms, p90 {Ms(0.9):F3} ms, p99 {Ms(0.99):F3} ms"));

@@ -3,6 +3,7 @@ using System.Globalization;
 using EdgeCnn.App.Pipeline;
 using EdgeCnn.Device.Config;
 using EdgeCnn.Device.Output;
+using EdgeCnn.Runtime.Diagnostics;
 
 namespace EdgeCnn.App;
 
@@ -34,7 +35,7 @@ internal static class PipelineBenchCommand
 
             ms.Sort();
             output.WriteLine(string.Create(inv,
-                $"cold start to first result ({coldStarts} runs of `run --config ... --frames 1`, process start to first frame line): min {ms[0]:F1} ms, median {ms[ms.Count / 2]:F1} ms, max {ms[^1]:F1} ms"));
+                $"cold start to first result ({coldStarts} runs of `run --config ... --frames 1`, process start to first frame line): min {ms[0]:F1} ms, median {Percentiles.Of(ms.ToArray(), 50):F1} ms, max {ms[^1]:F1} ms"));
         }
 
         config.Frames = 0;
@@ -56,6 +57,11 @@ internal static class PipelineBenchCommand
             n++;
         }
 
+        if (n == 0)
+        {
+            throw new RunFailedException("the source ended right after warm-up: no frame to time; set \"loop\": true or use fewer warm-up frames");
+        }
+
         output.WriteLine(string.Create(inv, $"per-frame latency over {n} frames after {warmup} warm-up frames (source {config.Source.Type} {pipeline.Source.Format}, model {config.Model}):"));
         output.WriteLine("  stage        p50 ms    p90 ms    p99 ms   mean ms");
         Report(output, "capture", perFrame, n, t => t.Capture);
@@ -68,9 +74,9 @@ internal static class PipelineBenchCommand
 
     private static void Report(TextWriter output, string stage, StageTicks[] ticks, int n, Func<StageTicks, long> select)
     {
-        double[] ms = [.. ticks.Take(n).Select(t => select(t) * 1000.0 / Stopwatch.Frequency).Order()];
-        double P(double q) => ms[Math.Min(n - 1, (int)(q * n))];
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage,-10} {P(0.5),8:F3}  {P(0.9),8:F3}  {P(0.99),8:F3}  {ms.Average(),8:F3}"));
+        double[] ms = Percentiles.SortedMs([.. ticks.Take(n).Select(select)]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {stage,-10} {Percentiles.Of(ms, 50),8:F3}  {Percentiles.Of(ms, 90),8:F3}  {Percentiles.Of(ms, 99),8:F3}  {ms.Average(),8:F3}"));
     }
 
     private static double ColdStartMs(string configPath)

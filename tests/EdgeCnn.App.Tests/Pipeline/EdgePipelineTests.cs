@@ -224,6 +224,31 @@ public sealed class EdgePipelineTests : IDisposable
     }
 
     [Fact]
+    public void Bench_on_a_source_that_ends_right_after_warm_up_is_a_clear_error_not_an_index_out_of_range()
+    {
+        string images = Path.Combine(_dir, "images");
+        Directory.CreateDirectory(images);
+        File.WriteAllBytes(Path.Combine(images, "a.pgm"), [.. "P5 32 32 255\n"u8, .. new byte[32 * 32]]);
+        string config = Path.Combine(_dir, "edgecnn.json");
+        File.WriteAllText(config, """
+            { "model": "builtin:patterns", "source": { "type": "images", "path": "images" }, "systemd": { "notify": false } }
+            """);
+        TextWriter error = Console.Error;
+        var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            Assert.Equal(3, Program.Main(["bench", "--config", config, "--frames", "5", "--warmup", "1", "--cold-starts", "0"]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+
+        Assert.Contains("the source ended right after warm-up", captured.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_with_an_empty_json_lines_target_is_a_usage_error_not_a_crash()
     {
         string config = Path.Combine(_dir, "edgecnn.json");
