@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using EdgeCnn.Converter.Onnx;
 using EdgeCnn.Converter.Onnx.Proto;
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Quantization;
 using static EdgeCnn.Converter.Qdq.OnnxGraphWriter;
 
 namespace EdgeCnn.Converter.Qdq;
@@ -134,6 +135,9 @@ public sealed class QdqExporter
                 break;
             }
 
+            case OpCode.ChannelClip:
+                ChannelClip(n);
+                break;
             case OpCode.Add or OpCode.Sub or OpCode.Mul or OpCode.Div or OpCode.PRelu:
             {
                 int[] p = PermOf(_m.Tensors[x].IsConstant ? n.Inputs[1] : x, _m.Tensors[y].Shape.Length);
@@ -217,6 +221,46 @@ public sealed class QdqExporter
     /// to fp32, as Ops/BatchNorm.cs does), written as scale a, bias b, mean 0, var 1, epsilon 0: ONNX Runtime then
     /// computes the very same fp32 a * x + b.
     /// </summary>
+    /// <summary>
+    /// ChannelClip as Max then Min with per-channel constants shaped to broadcast along the ONNX channel axis (a side whose
+    /// bounds are all infinite is left out). For int8 the bounds are the grid values the runtime clamps to,
+    /// s * (Q(bound) - z), so ONNX Runtime's float Max/Min between DequantizeLinear and QuantizeLinear lands on exactly the
+    /// runtime's int8 result.
+    /// </summary>
+    private void ChannelClip(NodeDesc n)
+    {
+        int x = n.Inputs[0], y = n.Outputs[0];
+        TensorDesc d = _m.Tensors[x];
+        int rank = d.Shape.Length, channels = d.Shape[^1];
+        int[] p = PermOf(x);
+        long[] dims = [channels, .. Enumerable.Repeat(1L, rank - 1 - p[rank - 1])];
+        float[] lo = ConstFloats(n.Inputs[1]), hi = ConstFloats(n.Inputs[2]);
+        if (d.Type == DataType.Int8)
+        {
+            QuantizationInfo q = d.Quantization!;
+            for (int c = 0; c < channels; c++)
+            {
+                (int l, int h) = QuantMath.ClampRange(lo[c], hi[c], q.Scale, q.ZeroPoint);
+                lo[c] = float.IsNegativeInfinity(lo[c]) ? lo[c] : QuantMath.Dequantize(l, q.Scale, q.ZeroPoint);
+                hi[c] = float.IsPositiveInfinity(hi[c]) ? hi[c] : QuantMath.Dequantize(h, q.Scale, q.ZeroPoint);
+            }
+        }
+
+        string value = AsFloat(x, p);
+        bool any = !lo.All(float.IsNegativeInfinity) || !hi.All(float.IsPositiveInfinity);
+        if (!lo.All(float.IsNegativeInfinity))
+        {
+            value = _w.Node("Max", Name(y) + ".lo", [value, _w.Initializer(Name(y) + ".lo.bounds", lo, dims)]);
+        }
+
+        if (!hi.All(float.IsPositiveInfinity))
+        {
+            value = _w.Node("Min", Name(y) + ".hi", [value, _w.Initializer(Name(y) + ".hi.bounds", hi, dims)]);
+        }
+
+        Out(y, any ? value : _w.Node("Identity", Name(y), [value]), p);
+    }
+
     private string[] FoldedBatchNorm(NodeDesc n, string name)
     {
         float[] scale = ConstFloats(n.Inputs[1]), bias = ConstFloats(n.Inputs[2]), mean = ConstFloats(n.Inputs[3]), variance = ConstFloats(n.Inputs[4]);
