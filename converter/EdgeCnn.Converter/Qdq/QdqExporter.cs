@@ -395,7 +395,24 @@ public sealed class QdqExporter
     private string Activation(NodeDesc n, string value)
     {
         string name = value + ".act";
-        return (FusedActivation)(n.Find(AttributeKey.Activation)?.Ints[0] ?? 0) switch
+        var activation = (FusedActivation)(n.Find(AttributeKey.Activation)?.Ints[0] ?? 0);
+        if (activation is FusedActivation.Relu or FusedActivation.Relu6 or FusedActivation.Clip && _m.Tensors[n.Outputs[0]] is { Type: DataType.Int8 } y)
+        {
+            // An int8 clamp that covers the whole output range is no clamp at all (the runtime's is then [-128, 127]); left out,
+            // it lets ONNX Runtime fuse the layer with its QuantizeLinear into its int8 kernel instead of running it in float.
+            (float min, float max) = activation switch
+            {
+                FusedActivation.Relu => (0f, float.PositiveInfinity),
+                FusedActivation.Relu6 => (0f, 6f),
+                _ => (n.Find(AttributeKey.ActivationMin)?.Floats[0] ?? float.NegativeInfinity, n.Find(AttributeKey.ActivationMax)?.Floats[0] ?? float.PositiveInfinity),
+            };
+            if (QuantMath.ClampRange(min, max, y.Quantization!.Scale, y.Quantization.ZeroPoint) == (-128, 127))
+            {
+                return value;
+            }
+        }
+
+        return activation switch
         {
             FusedActivation.None => value,
             FusedActivation.Relu => _w.Node("Relu", name, [value]),
