@@ -87,6 +87,41 @@ internal static class ClampedBatchNormFold
         return count;
     }
 
+    /// <summary>
+    /// ChannelClip after ChannelClip (an imported Max then Min, as --emit-qdq writes one) is one ChannelClip:
+    /// clamp(clamp(x, l1, h1), l2, h2) = clamp(x, max(l1, l2), min(h1, h2)) where the intervals overlap in every channel.
+    /// </summary>
+    public static int MergeChained(ModelDefinition m)
+    {
+        int count = 0;
+        for (int k = 0; k < m.Nodes.Count; k++)
+        {
+            NodeDesc second = m.Nodes[k];
+            if (second.Op != OpCode.ChannelClip || m.Tensors[second.Inputs[0]].Type != DataType.Float32
+                || GraphRewriter.Producer(m, second.Inputs[0]) is not { Op: OpCode.ChannelClip } first || !GraphRewriter.IsPrivate(m, second.Inputs[0]))
+            {
+                continue;
+            }
+
+            float[] l1 = GraphRewriter.Floats(m, first.Inputs[1]), h1 = GraphRewriter.Floats(m, first.Inputs[2]);
+            float[] l2 = GraphRewriter.Floats(m, second.Inputs[1]), h2 = GraphRewriter.Floats(m, second.Inputs[2]);
+            float[] lo = l1.Zip(l2, Math.Max).ToArray(), hi = h1.Zip(h2, Math.Min).ToArray();
+            if (lo.Zip(hi).Any(p => !(p.First <= p.Second)))
+            {
+                continue;
+            }
+
+            int loT = GraphRewriter.AddConstant(m, second.Name + ".lo", lo, [lo.Length]);
+            int hiT = GraphRewriter.AddConstant(m, second.Name + ".hi", hi, [hi.Length]);
+            m.Nodes[m.Nodes.IndexOf(first)] = new NodeDesc(OpCode.ChannelClip, first.Name, [first.Inputs[0], loT, hiT], second.Outputs, []);
+            m.Nodes.RemoveAt(k);
+            k = -1; // rescan: a third clamp may follow
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>The clamp [l, h] of a layer's fused ReLU / ReLU6 / Clip, or null for none or another activation.</summary>
     private static (double Low, double High)? Clamp(NodeDesc layer) => (FusedActivation?)layer.Find(AttributeKey.Activation)?.Ints[0] switch
     {

@@ -22,6 +22,7 @@ public static class GraphOptimizer
         int folded = FoldBatchNorms(model);
         int fused = FuseActivations(model);
         int clamped = ClampedBatchNormFold.Run(model);
+        ClampedBatchNormFold.MergeChained(model);
         return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads, biases, clamped));
     }
 
