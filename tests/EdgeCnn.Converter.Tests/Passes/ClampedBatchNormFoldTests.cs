@@ -38,7 +38,8 @@ public class ClampedBatchNormFoldTests
         float[] after = Run(optimized, x);
         Assert.Equal(1, report.ClampedBatchNormsFolded);
         Assert.DoesNotContain(optimized.Nodes, n => n.Op == OpCode.BatchNorm);
-        Assert.Equal(2, optimized.Nodes.Count); // the layer with its fused clip, and the ChannelClip
+        Assert.Equal(2, optimized.Nodes.Count); // the layer, without an activation of its own, and the ChannelClip
+        Assert.Null(optimized.Nodes[0].Find(AttributeKey.Activation));
         Assert.Equal(OpCode.ChannelClip, optimized.Nodes[1].Op);
         for (int i = 0; i < before.Length; i++)
         {
@@ -71,8 +72,7 @@ public class ClampedBatchNormFoldTests
             return b;
         }, 75);
 
-        // Channels with a < 0 have lo = -inf and those with a > 0 hi = +inf, so the layer's own clamp is the whole line for
-        // Relu; Clip bounds both sides of every channel.
+        // Relu leaves channels with a < 0 unbounded below (lo = -inf); Clip bounds both sides of every channel.
         float[] lo = Passes(m, m.Nodes[1].Inputs[1]);
         Assert.Equal(activation == OpCode.Relu, lo.Any(float.IsNegativeInfinity));
     }
