@@ -11,15 +11,15 @@ namespace EdgeCnn.Converter.Passes;
 ///                        = clamp(a * v + b, a * h + b, a * l + b)   a &lt; 0
 ///                        = b                                        a == 0
 /// </code>
-/// so the layer takes the weights a * W and bias a * bias + b (as the plain BatchNorm fold) and loses its activation, and a
-/// ChannelClip (OPERATORS.md) applies the per-channel bounds. The layer keeps no clamp of its own: a Clip
-/// [min_c lo_c, max_c hi_c] there would be redundant (the ChannelClip alone reads the layer's output and clamps every
-/// channel inside it; in int8 the bounds are int8 values, so the layer's saturation cannot change the result either), and
-/// it would cost ONNX Runtime its int8 kernel on the --emit-qdq model: Conv -> Clip -> QuantizeLinear is only fused into
-/// QLinearConv when the Clip is a no-op on the output grid (measured on Fashion-MNIST: ONNX Runtime 0.82 -> 1.52 ms with the
-/// Clip kept). In int8 the layer and the clamp share one output quantization (the quantizer gives the layer the clamp's),
-/// the ChannelClip is exact on the grid and the int8 BatchNorm (via fp32, and the ~5x amplification of a one-step input
-/// difference it brought) is gone. The fold is computed in double.
+/// so the layer takes the weights a * W and bias a * bias + b (as the plain BatchNorm fold), its fused activation becomes the
+/// Clip [min_c lo_c, max_c hi_c] that contains every channel's bounds, and a ChannelClip (OPERATORS.md) applies the
+/// per-channel bounds. The layer's Clip changes no result (the ChannelClip alone reads the layer's output and clamps every
+/// channel inside it) but keeps the layer's fp32 output inside the range its int8 output is quantized to, so the per-layer
+/// error the converter measures (report, --keep-float auto) compares like with like. In int8 the layer and the clamp share
+/// one output quantization (the quantizer gives the layer the clamp's), the ChannelClip is exact on the grid and the int8
+/// BatchNorm (via fp32, and the ~5x amplification of a one-step input difference it brought) is gone. --emit-qdq leaves the
+/// layer's Clip out where it is redundant, so ONNX Runtime still fuses the layer into its int8 kernel. The fold is computed
+/// in double.
 /// </summary>
 internal static class ClampedBatchNormFold
 {
@@ -73,7 +73,11 @@ internal static class ClampedBatchNormFold
                     : ((float)b, (float)b);
             }
 
-            NodeAttribute[] attributes = [.. layer.Attributes.Where(a => a.Key is not (AttributeKey.Activation or AttributeKey.ActivationMin or AttributeKey.ActivationMax))];
+            float min = lo.Min(), max = hi.Max();
+            NodeAttribute[] activation = float.IsNegativeInfinity(min) && float.IsPositiveInfinity(max) ? []
+                : [NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.Clip), NodeAttribute.Float(AttributeKey.ActivationMin, min),
+                   NodeAttribute.Float(AttributeKey.ActivationMax, max)];
+            NodeAttribute[] attributes = [.. layer.Attributes.Where(a => a.Key is not (AttributeKey.Activation or AttributeKey.ActivationMin or AttributeKey.ActivationMax)), .. activation];
             int newW = GraphRewriter.AddConstant(m, wDesc.Name + ".bnfolded", w, wDesc.Shape);
             int newB = GraphRewriter.AddConstant(m, layer.Name + ".bias.bnfolded", bias, [channels]);
             int loT = GraphRewriter.AddConstant(m, bn.Name + ".lo", lo, [channels]);

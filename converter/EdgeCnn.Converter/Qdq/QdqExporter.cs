@@ -398,15 +398,17 @@ public sealed class QdqExporter
         var activation = (FusedActivation)(n.Find(AttributeKey.Activation)?.Ints[0] ?? 0);
         if (activation is FusedActivation.Relu or FusedActivation.Relu6 or FusedActivation.Clip && _m.Tensors[n.Outputs[0]] is { Type: DataType.Int8 } y)
         {
-            // An int8 clamp that covers the whole output range is no clamp at all (the runtime's is then [-128, 127]); left out,
-            // it lets ONNX Runtime fuse the layer with its QuantizeLinear into its int8 kernel instead of running it in float.
+            // An int8 clamp that covers the whole output range is no clamp at all (the runtime's is then [-128, 127]), nor is
+            // one that a ChannelClip after it narrows in every channel; left out, it lets ONNX Runtime fuse the layer with its
+            // QuantizeLinear into its int8 kernel instead of running it in float (Fashion-MNIST: 1.52 -> 0.54 ms).
             (float min, float max) = activation switch
             {
                 FusedActivation.Relu => (0f, float.PositiveInfinity),
                 FusedActivation.Relu6 => (0f, 6f),
                 _ => (n.Find(AttributeKey.ActivationMin)?.Floats[0] ?? float.NegativeInfinity, n.Find(AttributeKey.ActivationMax)?.Floats[0] ?? float.PositiveInfinity),
             };
-            if (QuantMath.ClampRange(min, max, y.Quantization!.Scale, y.Quantization.ZeroPoint) == (-128, 127))
+            (int lo, int hi) = QuantMath.ClampRange(min, max, y.Quantization!.Scale, y.Quantization.ZeroPoint);
+            if ((lo, hi) == (-128, 127) || InsideChannelClip(n.Outputs[0], lo, hi))
             {
                 return value;
             }
@@ -422,6 +424,33 @@ public sealed class QdqExporter
             FusedActivation.LeakyRelu => _w.Node("LeakyRelu", name, [value], Float("alpha", n.Find(AttributeKey.Alpha)?.Floats[0] ?? 0.01f)),
             _ => _w.Node("HardSwish", name, [value]),
         };
+    }
+
+    /// <summary>
+    /// Whether an int8 layer output is read only by a ChannelClip whose int8 bounds all lie inside the layer's own clamp
+    /// [lo, hi] (a BatchNorm folded after the activation): clamp(clamp(v, lo, hi), l_c, h_c) = clamp(v, l_c, h_c), so the
+    /// layer's clamp may be left out of the QDQ model without changing one value.
+    /// </summary>
+    private bool InsideChannelClip(int t, int lo, int hi)
+    {
+        List<NodeDesc> readers = _m.Nodes.Where(r => r.Inputs.Contains(t)).ToList();
+        if (_m.Outputs.Contains(t) || readers.Count != 1 || readers[0].Op != OpCode.ChannelClip || readers[0].Inputs[0] != t)
+        {
+            return false;
+        }
+
+        QuantizationInfo q = _m.Tensors[t].Quantization!;
+        float[] l = ConstFloats(readers[0].Inputs[1]), h = ConstFloats(readers[0].Inputs[2]);
+        for (int c = 0; c < l.Length; c++)
+        {
+            (int lc, int hc) = QuantMath.ClampRange(l[c], h[c], q.Scale, q.ZeroPoint);
+            if (lc < lo || hc > hi)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Records a node's float result for runtime tensor t: int8 tensors get their QuantizeLinear here.</summary>
