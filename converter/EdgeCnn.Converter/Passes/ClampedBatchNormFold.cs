@@ -47,9 +47,10 @@ internal static class ClampedBatchNormFold
             double eps = bn.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
             int channels = scale.Length;
             TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
-            if (wDesc.Shape[0] != channels) // Conv/ConvTranspose [O, k.., I/g], Dense [O, K]
+            if (wDesc.Shape[0] != channels // Conv/ConvTranspose [O, k.., I/g], Dense [O, K]
+                || Enumerable.Range(0, channels).Any(c => !double.IsFinite(scale[c] / Math.Sqrt(variance[c] + eps)) || !float.IsFinite(beta[c]) || !float.IsFinite(mean[c])))
             {
-                continue;
+                continue; // a BatchNorm that divides by zero or carries infinities stays as it is
             }
 
             float[] w = GraphRewriter.Floats(m, layer.Inputs[1]);

@@ -55,17 +55,20 @@ public class ClampedBatchNormFoldTests
     private static float[] Passes(ModelDefinition m, int t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(m.ConstantData[t]).ToArray();
 
     [Theory]
-    [InlineData(OpCode.Relu)]
-    [InlineData(OpCode.Clip)]
-    public void Conv_activation_node_batchnorm_becomes_conv_and_channel_clip(OpCode activation)
+    [InlineData(OpCode.Relu, false)]
+    [InlineData(OpCode.Relu, true)]
+    [InlineData(OpCode.Clip, false)]
+    public void Conv_activation_batchnorm_becomes_conv_and_channel_clip(OpCode activation, bool fused)
     {
         ModelDefinition m = SameOutputs(() =>
         {
             var b = new ModelBuilder();
             TensorRef x = b.Input("x", DataType.Float32, [1, 5, 5, 3]);
-            TensorRef c = b.Node(OpCode.Conv, [x, b.Constant("w", Values(6 * 3 * 3 * 3, 1), [6, 3, 3, 3]), b.Constant("cb", Values(6, 9), [6])],
-                [NodeAttribute.IntList(AttributeKey.Pads, [1, 1, 1, 1])]);
-            TensorRef r = activation == OpCode.Relu ? b.Node(OpCode.Relu, c)
+            NodeAttribute[] attributes = fused
+                ? [NodeAttribute.IntList(AttributeKey.Pads, [1, 1, 1, 1]), NodeAttribute.Int(AttributeKey.Activation, (int)FusedActivation.Relu)]
+                : [NodeAttribute.IntList(AttributeKey.Pads, [1, 1, 1, 1])];
+            TensorRef c = b.Node(OpCode.Conv, [x, b.Constant("w", Values(6 * 3 * 3 * 3, 1), [6, 3, 3, 3]), b.Constant("cb", Values(6, 9), [6])], attributes);
+            TensorRef r = fused ? c : activation == OpCode.Relu ? b.Node(OpCode.Relu, c)
                 : b.Node(OpCode.Clip, c, NodeAttribute.Float(AttributeKey.Min, -0.5f), NodeAttribute.Float(AttributeKey.Max, 1.25f));
             b.Output(BatchNorm(b, r, 6));
             return b;
