@@ -59,7 +59,8 @@ internal sealed class ChannelClipOp : Operator
         {
             if (!(lo[c] <= hi[c]))
             {
-                throw ctx.Fail($"channel {c}: lo {lo[c]} must be <= hi {hi[c]} (and neither NaN)");
+                // Checked here, not at Load: Infer sees no constant values. The message names the node and the tensors.
+                throw ctx.Fail($"node '{ctx.Node.Name}' (ChannelClip), channel {c}: lo {lo[c]} ('{ctx.Input(1).Name}') must be <= hi {hi[c]} ('{ctx.Input(2).Name}'), neither NaN");
             }
         }
 

@@ -67,6 +67,7 @@ public class ChannelClipTests
         inverted.Output(inverted.Node(OpCode.ChannelClip, [xi, inverted.Constant("lo", [0f, 0f, 2f, 0f], [4]), inverted.Constant("hi", [1f, 1f, 1f, 1f], [4])]));
         e = Assert.Throws<OpValidationException>(() => inverted.BuildSession());
         Assert.Contains("channel 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ChannelClip_0", e.Message, StringComparison.Ordinal); // the node's name
 
         var requantizing = new ModelBuilder();
         TensorRef xq = requantizing.Input("x", DataType.Int8, [1, 4], QuantizationInfo.PerTensor(0.1f, 0));
