@@ -17,18 +17,20 @@ namespace EdgeCnn.Bench.OnnxRuntime.Tests;
 /// kernels (QLinearConv, QGemm, ...). Measured here with the int8 encoding instead of uint8 (QdqEncoding.Int8): 79.6%
 /// (small CNN) and 94.6% (Fashion) within 1 LSB, worst 237 LSB, from ONNX Runtime's saturating U8S8 path on AVX2; with all
 /// optimizations off both encodings agree 100%.
-/// The Fashion model's last int8 tensor before its Softmax (the logits) meets the 99.9% bar; its Softmax output (scale
-/// 1/256) does not: requantization rounds TFLite's fixed-point way here and in float in ONNX Runtime, which differ by one
-/// step on about 0.04% of the first layer's outputs; the int8 BatchNorms (gain up to ~5 steps per input step) and the
-/// Softmax (one logit step is up to ~7 probability steps) amplify that to 98.9% within 1 LSB with minmax calibration
-/// (99.27% with percentile; README "int8"). The logits are asserted at 99.9%, the Softmax output at the measured 98.5%.
+/// The Fashion model's Softmax output (scale 1/256) is the hard case: one logit step moves it by up to ~7 steps, and the
+/// int8 BatchNorms after each ReLU amplify any first-layer difference ~5x. With TFLite's default double-rounding
+/// requantization it reached only 98.90% (minmax) / 99.27% (percentile): the double rounding was off by one step on 4.2e-4
+/// of the first convolution's outputs (bench/results/int8-quantization.md). Convolutions now round once, so ONNX Runtime's
+/// float requantization and ours differ only on near-ties, and both the logits and the Softmax output are held to 99.9%.
 /// </summary>
 public class QdqAgreementTests(ITestOutputHelper log)
 {
     private const string Dataset = "/usr/share/datasets/fashion-mnist/";
 
-    [Fact]
-    public void Fashion_mnist_int8_agrees_with_onnx_runtime_on_the_qdq_model()
+    [Theory]
+    [InlineData(CalibrationMethod.MinMax)]
+    [InlineData(CalibrationMethod.Percentile)]
+    public void Fashion_mnist_int8_agrees_with_onnx_runtime_on_the_qdq_model(CalibrationMethod method)
     {
         Assert.True(File.Exists(Dataset + "train-images-idx3-ubyte.gz"), "Debian's dataset-fashion-mnist is missing: run `bash tests/run`");
         ConversionResult fp32 = OnnxConverter.Convert(TestPaths.FashionModel, new ConversionOptions
@@ -37,9 +39,9 @@ public class QdqAgreementTests(ITestOutputHelper log)
         });
         var spec = EdgeCnn.Vision.Preprocessing.PreprocessSpec.Parse("""{"scale":0.00392156862745098}""");
         var calibration = new IdxCalibrationSource(Dataset + "train-images-idx3-ubyte.gz", spec, [1, 1, 28, 28], 100);
-        Int8Result r = Int8Conversion.Convert(fp32, calibration, new Int8Options { Threads = 2, MeasureSamples = 4 });
+        Int8Result r = Int8Conversion.Convert(fp32, calibration, new Int8Options { Method = method, Threads = 2, MeasureSamples = 4 });
 
-        var test = new IdxFrameSource(Dataset + "t10k-images-idx3-ubyte.gz", null, 300);
+        var test = new IdxFrameSource(Dataset + "t10k-images-idx3-ubyte.gz", null, 1000);
         var images = new List<float[]>();
         var pixels = new byte[784];
         while (test.TryRead(pixels, out _))
@@ -49,34 +51,55 @@ public class QdqAgreementTests(ITestOutputHelper log)
             images.Add(x);
         }
 
-        // The logits: the int8 input of the final Softmax, compared as int8 values (1 LSB = one step).
+        // The first convolution's int8 output (NHWC here, NCHW in ONNX), compared for equality: the requantization alone
+        // decides it (both accumulators are exact), so this isolates it from everything after. And the logits, the int8
+        // input of the final Softmax, compared within 1 LSB.
         using InferenceSession edge = InferenceSession.Load(r.Ecnn);
-        NodeDesc softmax = edge.Model.Nodes.Single(n => n.Op == OpCode.Softmax);
-        int logits = softmax.Inputs[0];
+        int firstConv = edge.Model.Nodes.First(n => n.Op == OpCode.Conv).Outputs[0];
+        int logits = edge.Model.Nodes.Single(n => n.Op == OpCode.Softmax).Inputs[0];
         ModelProto qdq = QdqExporter.Export(r.Model.Definition);
-        string logitsName = edge.Model.Tensors[logits].Name + ".q";
-        qdq.Graph.Output.Add(new ValueInfoProto { Name = logitsName });
-        string path = Path.Combine(Directory.CreateTempSubdirectory("edgecnn-qdq").FullName, "logits.onnx");
+        string[] names = [edge.Model.Tensors[firstConv].Name + ".q", edge.Model.Tensors[logits].Name + ".q"];
+        foreach (string name in names)
+        {
+            qdq.Graph.Output.Add(new ValueInfoProto { Name = name });
+        }
+
+        string path = Path.Combine(Directory.CreateTempSubdirectory("edgecnn-qdq").FullName, "tensors.onnx");
         File.WriteAllBytes(path, qdq.ToByteArray());
         using OrtSession ort = OrtSession.Open(path, new OrtSessionSettings { IntraOpThreads = 1 });
-        int at = Enumerable.Range(0, ort.Outputs.Count).Single(o => string.Equals(ort.Outputs[o].Name, logitsName, StringComparison.Ordinal));
-        long within = 0, total = 0;
+        int[] at = names.Select(name => Enumerable.Range(0, ort.Outputs.Count).Single(o => string.Equals(ort.Outputs[o].Name, name, StringComparison.Ordinal))).ToArray();
+        int[] convShape = edge.Model.Tensors[firstConv].Shape; // [1, H, W, C]
+        int h = convShape[1], w = convShape[2], c = convShape[3];
+        long convDiffer = 0, convTotal = 0, within = 0, total = 0;
         foreach (float[] x in images)
         {
             x.CopyTo(edge.Input<float>(0));
-            var capture = new Capture(edge, logits);
+            var capture = new Capture(edge, [firstConv, logits]);
             edge.Run(ref capture);
-            byte[] theirs = ort.Run(OrtTensor.Create(ort.Inputs[0].Name, x, 1, 1, 28, 28))[at].As<byte>(); // uint8 encoding: q + 128
+            OrtTensor[] outputs = ort.Run(OrtTensor.Create(ort.Inputs[0].Name, x, 1, 1, 28, 28));
+            byte[] conv = outputs[at[0]].As<byte>(), theirs = outputs[at[1]].As<byte>(); // uint8 encoding: q + 128
+            Assert.Equal(h * w * c, conv.Length);
+            for (int i = 0; i < conv.Length; i++)
+            {
+                int ch = i / (h * w), pixel = i % (h * w);
+                convDiffer += capture.Values[0][(pixel * c) + ch] + 128 != conv[i] ? 1 : 0;
+                convTotal++;
+            }
+
             for (int i = 0; i < theirs.Length; i++)
             {
-                within += Math.Abs(capture.Values[i] + 128 - theirs[i]) <= 1 ? 1 : 0;
+                within += Math.Abs(capture.Values[1][i] + 128 - theirs[i]) <= 1 ? 1 : 0;
                 total++;
             }
         }
 
-        log.WriteLine($"fashion logits: {within}/{total} within 1 LSB ({100.0 * within / total:F3}%)");
-        Assert.True(within >= 0.999 * total, $"fashion logits: {within}/{total} within 1 LSB of ONNX Runtime");
-        Compare(r, images, [1, 1, 28, 28], "fashion", required: 0.985);
+        log.WriteLine($"fashion {method} first conv: {convDiffer}/{convTotal} int8 outputs differ from ONNX Runtime ({(double)convDiffer / convTotal:E2})");
+        log.WriteLine($"fashion {method} logits: {within}/{total} within 1 LSB ({100.0 * within / total:F3}%)");
+        // Float requantization (ONNX Runtime) and exact single rounding disagree only on near-ties: ~1e-6 of the outputs.
+        // TFLite's double rounding differed on 4.2e-4 of them.
+        Assert.True(convDiffer <= 1e-5 * convTotal, $"fashion {method} first conv: {convDiffer}/{convTotal} int8 outputs differ from ONNX Runtime");
+        Assert.True(within >= 0.999 * total, $"fashion {method} logits: {within}/{total} within 1 LSB of ONNX Runtime");
+        Compare(r, images, [1, 1, 28, 28], $"fashion {method} softmax");
     }
 
     [Fact]
@@ -104,7 +127,7 @@ public class QdqAgreementTests(ITestOutputHelper log)
     }
 
     /// <summary>Runs both and asserts the share of output elements within 1 LSB of the int8 output's scale.</summary>
-    private void Compare(Int8Result r, List<float[]> inputs, long[] shape, string what, double required = 0.999)
+    private void Compare(Int8Result r, List<float[]> inputs, long[] shape, string what)
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory("edgecnn-qdq").FullName, "model.qdq.onnx");
         ModelProto qdq = QdqExporter.Export(r.Model.Definition);
@@ -134,13 +157,13 @@ public class QdqAgreementTests(ITestOutputHelper log)
 
         double share = (double)within / elements;
         log.WriteLine($"{what}: {within}/{elements} output elements within 1 LSB ({100 * share:F3}%), {exact} exact, worst {worst:F2} LSB; {QdqExporter.Describe(qdq)}");
-        Assert.True(share >= required, $"{what}: only {100 * share:F3}% of {elements} output elements within 1 LSB of ONNX Runtime (worst {worst:F2} LSB)");
+        Assert.True(share >= 0.999, $"{what}: only {100 * share:F3}% of {elements} output elements within 1 LSB of ONNX Runtime (worst {worst:F2} LSB)");
     }
 
-    /// <summary>Copies one int8 tensor as its producer finishes (a later in-place node may overwrite it).</summary>
-    private readonly struct Capture(InferenceSession s, int tensor) : IRunObserver
+    /// <summary>Copies int8 tensors as their producers finish (a later in-place node may overwrite them).</summary>
+    private readonly struct Capture(InferenceSession s, int[] tensors) : IRunObserver
     {
-        public sbyte[] Values { get; } = new sbyte[s.Model.Tensors[tensor].ElementCount];
+        public sbyte[][] Values { get; } = Buffers(s.Model, tensors);
 
         public void NodeStarting(int node)
         {
@@ -148,10 +171,16 @@ public class QdqAgreementTests(ITestOutputHelper log)
 
         public void NodeFinished(int node)
         {
-            if (s.Model.Nodes[node].Outputs.Contains(tensor))
+            for (int i = 0; i < tensors.Length; i++)
             {
-                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(s.TensorBytes(tensor)).CopyTo(Values);
+                if (s.Model.Nodes[node].Outputs.Contains(tensors[i]))
+                {
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(s.TensorBytes(tensors[i])).CopyTo(Values[i]);
+                }
             }
         }
+
+        private static sbyte[][] Buffers(Runtime.Format.EcnnModel model, int[] tensors) =>
+            tensors.Select(t => new sbyte[model.Tensors[t].ElementCount]).ToArray();
     }
 }

@@ -141,7 +141,7 @@ internal static class ConvertCommand
         string imported = r.QdqLayersFused > 0 ? $"; {r.QdqLayersFused.ToString(CultureInfo.InvariantCulture)} QDQ layers imported as int8" : "";
         output.Line(string.Create(CultureInfo.InvariantCulture,
             $"{modelPath} -> {outputPath}: {r.OnnxNodes} ONNX nodes -> {r.RuntimeNodes} runtime nodes ({r.FoldedNodes} folded, " +
-            $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, {r.Optimizations.BiasesFolded} bias adds, " +
+            $"{r.LayoutTransposes} layout transposes; fused {r.Optimizations.BatchNormsFolded} batch norms, {r.Optimizations.ClampedBatchNormsFolded} more after an activation (as per-channel clamps), {r.Optimizations.BiasesFolded} bias adds, " +
             $"{r.Optimizations.ActivationsFused} activations, {r.Optimizations.PadsFused} pads{imported}), {r.Ecnn.Length:N0} bytes"), "green");
         return 0;
     }

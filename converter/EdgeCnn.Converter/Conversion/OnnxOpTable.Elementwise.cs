@@ -14,6 +14,7 @@ internal static partial class OnnxOpTable
         ops.Add(Binary("Sub", OpCode.Sub, (a, b) => a - b, (a, b) => a - b));
         ops.Add(Binary("Mul", OpCode.Mul, (a, b) => a * b, (a, b) => a * b));
         ops.Add(Binary("Div", OpCode.Div, (a, b) => a / b, (a, b) => b == 0 ? throw new DivideByZeroException() : a / b));
+        AddMinMax(ops); // OnnxOpTable.MinMax.cs
     }
 
     private static Entry Binary(string opType, OpCode op, Func<float, float, float> f, Func<long, long, long> fi) =>

@@ -3,12 +3,13 @@ using EdgeCnn.Runtime.Graph;
 namespace EdgeCnn.Converter.Passes;
 
 /// <summary>What the optimizer did, for the conversion summary.</summary>
-public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused, int PadsFused = 0, int BiasesFolded = 0);
+public sealed record OptimizationReport(int BatchNormsFolded, int ActivationsFused, int PadsFused = 0, int BiasesFolded = 0, int ClampedBatchNormsFolded = 0);
 
 /// <summary>
 /// Rewrites the converted runtime graph so it computes the same with fewer nodes: zero padding fused into the Conv after
 /// it, batch norm folded into the weights of the Conv / ConvTranspose / Dense before it, then element-wise activations
-/// fused into those layers as output functions.
+/// fused into those layers as output functions, and last a batch norm after such a fused ReLU / ReLU6 / Clip folded into
+/// the layer with a per-channel clamp (ClampedBatchNormFold).
 /// Only fp32 layers whose output feeds nothing else are touched.
 /// </summary>
 public static class GraphOptimizer
@@ -20,7 +21,9 @@ public static class GraphOptimizer
         int biases = FoldBiasAdds(model);
         int folded = FoldBatchNorms(model);
         int fused = FuseActivations(model);
-        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads, biases));
+        int clamped = ClampedBatchNormFold.Run(model);
+        ClampedBatchNormFold.MergeChained(model);
+        return (GraphRewriter.Compact(model), new OptimizationReport(folded, fused, pads, biases, clamped));
     }
 
     private static bool IsWeighted(NodeDesc n) => n.Op is OpCode.Conv or OpCode.ConvTranspose or OpCode.Dense;

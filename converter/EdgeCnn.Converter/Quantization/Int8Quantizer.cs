@@ -172,7 +172,7 @@ public sealed class Int8Quantizer
             }
 
             inputs = bias is null ? [x, w] : [x, w, bias];
-            outQ = Calibrated(y);
+            outQ = ClampedBy(y) is { } clamp ? SharedWithClamp(y, clamp) : Calibrated(y);
         }
         else
         {
@@ -217,6 +217,26 @@ public sealed class Int8Quantizer
         {
             _ranges[node.Outputs[0]] = RangeSelector.Select(_stats[node.Outputs[0]]!, _options.Method, _options.Percentile);
         }
+    }
+
+    /// <summary>The ChannelClip that alone reads a layer's output (a BatchNorm folded after its activation), or null.</summary>
+    private NodeDesc? ClampedBy(int t)
+    {
+        List<NodeDesc> readers = GraphRewriter.Consumers(_fp32, t);
+        return readers.Count == 1 && readers[0].Op == OpCode.ChannelClip && readers[0].Inputs[0] == t && !_graphOutputs.Contains(t)
+            && _stats[readers[0].Outputs[0]] is { HasValues: true } ? readers[0] : null;
+    }
+
+    /// <summary>
+    /// A layer followed by its per-channel clamp takes the clamp's output quantization (the post-clamp range): the clamp
+    /// keeps its input's quantization, so both share it and the int8 clamp is exact (OPERATORS.md ChannelClip).
+    /// </summary>
+    private QuantizationInfo SharedWithClamp(int y, NodeDesc clamp)
+    {
+        QuantizationInfo q = Calibrated(clamp.Outputs[0]);
+        _ranges[y] = _ranges[clamp.Outputs[0]];
+        _chosen[y] = q;
+        return q;
     }
 
     /// <summary>The calibrated int8 quantization of an fp32 activation (chosen once per tensor).</summary>

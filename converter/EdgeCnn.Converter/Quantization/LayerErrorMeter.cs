@@ -29,6 +29,7 @@ public static class LayerErrorMeter
         byte[] mixedBytes = Runtime.Format.ModelWriter.Write(quantized.Definition);
         IReadOnlyList<QuantizedLayer> layers = quantized.Layers;
         byte[]?[] isolatedModels = layers.Select(l => l.Precision == LayerPrecision.Int8 ? IsolatedLayer.Build(fp32, quantized, l) : null).ToArray();
+        ChannelBounds?[] clamps = layers.Select(l => ChannelBounds.After(fp32, l)).ToArray();
         var results = new LayerErrors[workers];
         int done = 0;
         Parallels.Run(workers, w =>
@@ -43,7 +44,7 @@ public static class LayerErrorMeter
                 var accumulated = layers.Select(_ => new ErrorAccumulator()).ToArray();
                 var own = isolated.Select(s => s is null ? null : new ErrorAccumulator()).ToArray();
                 var outputs = fp32.Outputs.Select(_ => new ErrorAccumulator()).ToArray();
-                var compare = new CompareObserver(mixed, quantized, layers, values, accumulated);
+                var compare = new CompareObserver(mixed, layers, values, accumulated, clamps);
                 for (int i = w; i < count; i += workers)
                 {
                     source.Fill(i, reference.Input<float>(0));
@@ -61,7 +62,7 @@ public static class LayerErrorMeter
                         if (isolated[l] is { } s)
                         {
                             IsolatedLayer.Run(s, fp32, layers[l], values);
-                            own[l]!.Add(values[layers[l].Fp32Tensor], s.Output<float>(0));
+                            ChannelBounds.Add(own[l]!, values[layers[l].Fp32Tensor], s.Output<float>(0), clamps[l]);
                         }
                     }
 
@@ -139,9 +140,13 @@ public static class LayerErrorMeter
         private readonly IReadOnlyList<QuantizedLayer> _layers;
         private readonly float[] _scratch;
 
-        public CompareObserver(InferenceSession session, QuantizedModel q, IReadOnlyList<QuantizedLayer> layers, float[]?[] reference, ErrorAccumulator[] errors)
+        private readonly ChannelBounds?[] _clamps;
+
+        public CompareObserver(InferenceSession session, IReadOnlyList<QuantizedLayer> layers, float[]?[] reference, ErrorAccumulator[] errors,
+            ChannelBounds?[] clamps)
         {
             _session = session;
+            _clamps = clamps;
             _reference = reference;
             _errors = errors;
             _layers = layers;
@@ -190,7 +195,7 @@ public static class LayerErrorMeter
 
                 foreach (int l in ls)
                 {
-                    _errors[l].Add(_reference[_layers[l].Fp32Tensor], y);
+                    ChannelBounds.Add(_errors[l], _reference[_layers[l].Fp32Tensor], y, _clamps[l]);
                 }
             }
         }

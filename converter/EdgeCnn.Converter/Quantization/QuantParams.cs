@@ -101,7 +101,7 @@ public static class QuantParams
     /// <summary>Ops whose int8 output must carry (or exactly keeps) its input's quantization.</summary>
     public static bool KeepsInputQuantization(OpCode op) =>
         op is OpCode.Flatten or OpCode.Reshape or OpCode.Squeeze or OpCode.Unsqueeze or OpCode.Dropout or OpCode.Transpose
-            or OpCode.Pad or OpCode.Resize or OpCode.MaxPool or OpCode.GlobalMaxPool or OpCode.Maxout;
+            or OpCode.Pad or OpCode.Resize or OpCode.MaxPool or OpCode.GlobalMaxPool or OpCode.Maxout or OpCode.ChannelClip;
 
     /// <summary>Ops that only move data: they take the precision their input already has instead of forcing a boundary.</summary>
     public static bool FollowsInput(OpCode op) =>

@@ -8,7 +8,7 @@ public static class FormatLayout
     /// <summary>"ECNN" read as a little-endian uint32.</summary>
     public const uint Magic = 0x4E4E4345;
     public const ushort VersionMajor = 1;
-    public const ushort VersionMinor = 0;
+    public const ushort VersionMinor = 1; // 1.1: op code 21 ChannelClip (FORMAT.md, version history)
     public const int HeaderBytes = 64;
     public const int SectionEntryBytes = 32;
     public const int TensorRecordBytes = 64;

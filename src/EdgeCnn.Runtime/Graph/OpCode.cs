@@ -14,6 +14,7 @@ public enum OpCode : ushort
     GlobalAveragePool = 13,
     GlobalMaxPool = 14,
     BatchNorm = 20,
+    ChannelClip = 21,
     Relu = 30,
     Clip = 31,
     LeakyRelu = 32,

@@ -84,6 +84,7 @@ public static partial class KernelTable
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 300, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 200, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 100, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+        RegisterChannelClip(kernels); // fp32 and int8 rows (KernelTable.ChannelClip.cs)
 
         // Layout changes (NCHW <-> NHWC at the graph edges): register tiles on AVX2, cache tiles anywhere else. The blocked
         // rows are scalar (ISA None) and serve int8 too (KernelTable.S8.cs): a transpose only moves elements.

@@ -40,6 +40,7 @@ public static partial class KernelTable
         Info(OpCode.GlobalAveragePool, "f32-globalaveragepool-ref", "s8-globalaveragepool-ref");
         Info(OpCode.GlobalMaxPool, "f32-globalmaxpool-ref", "s8-globalmaxpool-ref");
         Info(OpCode.BatchNorm, "f32-batchnorm-ref", "s8-batchnorm-viaf32-ref");
+        Info(OpCode.ChannelClip, "f32-channelclip-ref", "s8-channelclip-ref");
         foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.Elu, OpCode.Selu, OpCode.Sigmoid,
             OpCode.Tanh, OpCode.Softplus, OpCode.HardSigmoid, OpCode.HardSwish, OpCode.Silu, OpCode.Exp])
         {

@@ -74,4 +74,37 @@ public class ActivationConversionTests
         Assert.Equal(4, r.FoldedNodes);
         Assert.Equal([4f, 5f, 6f, 7f, 8f, 9f], Convert(g, [1f, 2f, 3f, 4f, 5f, 6f]));
     }
+
+    [Fact]
+    public void Max_and_min_with_a_per_channel_constant_after_a_conv_become_one_channel_clip()
+    {
+        float[] x = NaiveNchw.Values(2 * 3 * 3, 2);
+        var g = new OnnxOpTestModel(13).Input("x", 1, 2, 3, 3).Output("y")
+            .Floats("w", [1f, 0f, 0f, 1f], 2, 2, 1, 1).Floats("lo", [-0.1f, 0.2f], 2, 1, 1).Floats("hi", [0.3f], 1)
+            .Node("Conv", ["x", "w"], ["c"]).Node("Max", ["c", "lo"], ["m"]).Node("Min", ["hi", "m"], ["y"]);
+        ConversionResult r = OnnxConverter.Convert(g.Build());
+        using (var m = Runtime.Format.EcnnModel.Load(r.Ecnn))
+        {
+            Assert.Single(m.Nodes, n => n.Op == OpCode.ChannelClip); // Max then Min merged
+        }
+
+        float[] y = Convert(g, x);
+        for (int i = 0; i < x.Length; i++)
+        {
+            float lo = i < 9 ? -0.1f : 0.2f;
+            Assert.Equal(Math.Min(Math.Max(x[i], lo), 0.3f), y[i]);
+        }
+    }
+
+    [Fact]
+    public void Max_of_two_activations_or_a_constant_along_space_is_refused_by_name()
+    {
+        var two = new OnnxOpTestModel(13).Input("x", 1, 2, 3, 3).Output("y").Node("Relu", ["x"], ["r"]).Node("Max", ["x", "r"], ["y"]);
+        OnnxImportException e = Assert.Throws<OnnxImportException>(() => two.Convert());
+        Assert.Contains("Max", e.Message, StringComparison.Ordinal);
+        Assert.Contains("one constant", e.Message, StringComparison.Ordinal);
+        var spatial = new OnnxOpTestModel(13).Input("x", 1, 2, 3, 3).Output("y").Floats("k", NaiveNchw.Values(3, 1), 3).Node("Min", ["x", "k"], ["y"]);
+        e = Assert.Throws<OnnxImportException>(() => spatial.Convert());
+        Assert.Contains("axis 1", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -91,7 +91,8 @@ public class Int8SpecTests
                     break;
             }
 
-            long v = qy.ZeroPoint + (long)FixedPoint.MultiplyByQuantizedMultiplier(checked((int)acc), m, shift);
+            // One rounding, half up, of acc * m * 2^(shift-31) (TFLite's single rounding), exactly in 128 bits.
+            long v = qy.ZeroPoint + (long)((((Int128)acc * m) + (Int128.One << (30 - shift))) >> (31 - shift));
             return (sbyte)Math.Clamp(v, lo, hi);
         }
 

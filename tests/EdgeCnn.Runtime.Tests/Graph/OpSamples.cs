@@ -45,6 +45,7 @@ public static class OpSamples
             yield return ($"{d} LogSoftmax", OpCode.LogSoftmax, () => Unary(t, OpCode.LogSoftmax, [2, 5], NodeAttribute.Int(AttributeKey.Axis, 1)));
             yield return ($"{d} Maxout", OpCode.Maxout, () => Unary(t, OpCode.Maxout, [1, 2, 2, 6], NodeAttribute.Int(AttributeKey.GroupSize, 3)));
             yield return ($"{d} BatchNorm", OpCode.BatchNorm, () => BatchNorm(t));
+            yield return ($"{d} ChannelClip", OpCode.ChannelClip, () => ChannelClip(t));
             yield return ($"{d} PRelu", OpCode.PRelu, () => PRelu(t));
             foreach (OpCode op in new[] { OpCode.Add, OpCode.Sub, OpCode.Mul, OpCode.Div })
             {
@@ -117,7 +118,7 @@ public static class OpSamples
         t != DataType.Int8 ? null
         // Data-movement ops keep the input's quantization.
         : op is OpCode.Dropout or OpCode.Flatten or OpCode.Reshape or OpCode.Squeeze or OpCode.Unsqueeze or OpCode.Transpose
-            or OpCode.Pad or OpCode.Resize ? s_q
+            or OpCode.Pad or OpCode.Resize or OpCode.ChannelClip ? s_q
         : s_qOut;
 
     private static ModelBuilder Unary(DataType t, OpCode op, int[] shape, params NodeAttribute[] attributes)
@@ -165,6 +166,16 @@ public static class OpSamples
         return t == DataType.Float32
             ? b.Constant("w", Values(n, 0.1f), shape)
             : b.Constant("w", Enumerable.Range(0, n).Select(i => (sbyte)((i * 29 % 41) - 20)).ToArray(), shape, QuantizationInfo.PerTensor(0.02f, 0));
+    }
+
+    private static ModelBuilder ChannelClip(DataType t)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = In(b, t, [1, 4, 4, 3]);
+        TensorRef lo = b.Constant("lo", [0.1f, float.NegativeInfinity, -0.2f], [3]);
+        TensorRef hi = b.Constant("hi", [float.PositiveInfinity, 0.3f, -0.2f], [3]);
+        b.Output(b.Node(OpCode.ChannelClip, [x, lo, hi], null, OutQ(t, OpCode.ChannelClip)));
+        return b;
     }
 
     private static ModelBuilder BatchNorm(DataType t)

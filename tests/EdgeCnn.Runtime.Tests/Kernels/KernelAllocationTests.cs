@@ -79,6 +79,8 @@ public class KernelAllocationTests
                 or OpCode.Silu or OpCode.Exp => () => One(b => b.Node(row.Op, b.Input("x", DataType.Float32, [1, 53]))),
             OpCode.BatchNorm => () => One(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 3, 4, 19]), new float[19], new float[19], new float[19], new float[19])),
             OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
+            OpCode.ChannelClip => () => One(b => b.Node(OpCode.ChannelClip, [b.Input("x", DataType.Float32, [1, 3, 4, 19]),
+                b.Constant("lo", new float[19], [19]), b.Constant("hi", Enumerable.Repeat(1f, 19).ToArray(), [19])])),
             _ => null,
         };
     }

@@ -83,6 +83,10 @@ internal static class ConvolutionNaive
         return y;
     }
 
+    /// <summary>round_half_up(acc * m / 2^(31 - shift)), exactly.</summary>
+    public static int RoundOnce(long acc, int m, int shift) =>
+        (int)((((Int128)acc * m) + (Int128.One << (30 - shift))) >> (31 - shift));
+
     /// <summary>ConvTranspose accumulators in scatter form: every (input pixel, tap) adds into the output it lands on.</summary>
     public static double[] ConvTransposeAcc(int[] xShape, Func<long, double> getX, int[] wShape, Func<long, double> getW,
         Func<int, double>? bias, int[] strides, int[] dilations, int[] padBegin, int[] outSpatial, int group)
@@ -197,8 +201,9 @@ internal static class ConvolutionNaive
     public static float[] ToFloat(double[] acc) => acc.Select(a => (float)a).ToArray();
 
     /// <summary>
-    /// TFLite int8 output stage written out in the test: acc is an exact integer (the sum above), then
-    /// y = clamp(z_y + MultiplyByQuantizedMultiplier(acc, M_o), lo, hi) with M_o = s_x * s_w[o] / s_y.
+    /// The int8 output stage written out in the test: acc is an exact integer (the sum above), then
+    /// y = clamp(z_y + round_half_up(acc * m * 2^(shift-31)), lo, hi) with (m, shift) = QuantizeMultiplier(s_x * s_w[o] / s_y),
+    /// rounded once in 128-bit integers (TFLite's single rounding).
     /// </summary>
     public static sbyte[] Requantize(double[] acc, int outC, float sx, float[] sw, float sy, int zy, int lo = -128, int hi = 127)
     {
@@ -207,7 +212,7 @@ internal static class ConvolutionNaive
         {
             int o = i % outC;
             (int m, int s) = FixedPoint.QuantizeMultiplier((double)sx * sw[sw.Length == 1 ? 0 : o] / sy);
-            int v = zy + FixedPoint.MultiplyByQuantizedMultiplier(checked((int)acc[i]), m, s);
+            int v = zy + RoundOnce(checked((int)acc[i]), m, s);
             y[i] = (sbyte)Math.Clamp(v, lo, hi);
         }
 

@@ -5,7 +5,7 @@ using EdgeCnn.Runtime.Kernels.Reference;
 namespace EdgeCnn.Runtime.Kernels.Int8;
 
 /// <summary>
-/// The per output channel constants of TFLite's MultiplyByQuantizedMultiplier in the layout the vector epilogues load: one
+/// The per output channel constants of FixedPoint.MultiplyByQuantizedMultiplierSingleRounding in the layout the vector epilogues load: one
 /// int32 row per term, each padded by <see cref="Padding"/> neutral channels so that a full vector may be read past the
 /// last channel of a partial tile (its lanes are computed and dropped). Built at Plan from the reference's
 /// <see cref="Int8Requant"/>; the arrays are pinned, so Run reads them through raw pointers.
@@ -32,24 +32,20 @@ public sealed unsafe class S8RequantParams
         int* p = Base;
         for (int o = 0; o < channels; o++)
         {
-            // QuantizeMultiplier yields multipliers in [0, 2^31) and shifts in [-31, 30]; S8Rescale.From checks it (the vector
-            // high-multiply relies on multiplier != int.MinValue, the one saturating case of SaturatingRoundingDoublingHighMul).
-            S8Rescale r;
-            try
+            // QuantizeMultiplier yields multipliers in [0, 2^31) and shifts in [-31, 30]; the vector high-multiplies rely on it.
+            int m = requant.Multipliers[o], shift = requant.Shifts[o];
+            if (m < 0 || shift is < -31 or > 30)
             {
-                r = S8Rescale.From(requant.Multipliers[o], requant.Shifts[o]);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new ArgumentException($"channel {o}: {e.Message}", nameof(requant), e);
+                throw new ArgumentException($"channel {o}: multiplier {m} shift {shift} is outside QuantizeMultiplier's range", nameof(requant));
             }
 
-            p[o] = r.Multiplier;
-            p[Stride + o] = r.LeftShift;
-            p[(2 * Stride) + o] = 1 << r.LeftShift;
-            p[(3 * Stride) + o] = r.RightShift;
-            p[(4 * Stride) + o] = r.RoundMask;
-            p[(5 * Stride) + o] = r.RoundHalf;
+            int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+            p[o] = m;
+            p[Stride + o] = left;
+            p[(2 * Stride) + o] = 1 << left;
+            p[(3 * Stride) + o] = right;
+            p[(4 * Stride) + o] = right == 0 ? 0 : 1 << (right - 1);
+            p[(5 * Stride) + o] = right == 0 ? 1 << 30 : 0;
         }
 
         for (int o = channels; o < Stride; o++)
@@ -81,8 +77,9 @@ public sealed unsafe class S8RequantParams
 
 /// <summary>
 /// Pointers to the requantization rows of one channel onward (see <see cref="S8RequantParams"/>): Q31 multiplier, left
-/// shift, 2^left (for ISAs without a per-lane shift), right shift, the rounding mask 2^right - 1 and mask / 2, plus the
-/// output zero point and clamp.
+/// shift, 2^left (for ISAs without a per-lane shift), right shift, the rounding bit 2^(right-1) (0 when right == 0) and
+/// the nudge added to the 64-bit product before its high half is taken (2^30 when right == 0, else 0), plus the output
+/// zero point and clamp.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly unsafe struct S8RequantView(int* first, int stride, int outputZeroPoint, int min, int max)
@@ -91,8 +88,8 @@ public readonly unsafe struct S8RequantView(int* first, int stride, int outputZe
     public readonly int* LeftShift = first + stride;
     public readonly int* LeftFactor = first + (2 * stride);
     public readonly int* RightShift = first + (3 * stride);
-    public readonly int* RoundMask = first + (4 * stride);
-    public readonly int* RoundHalf = first + (5 * stride);
+    public readonly int* RoundBit = first + (4 * stride);
+    public readonly int* Nudge = first + (5 * stride);
     public readonly int OutputZeroPoint = outputZeroPoint;
     public readonly int Min = min;
     public readonly int Max = max;

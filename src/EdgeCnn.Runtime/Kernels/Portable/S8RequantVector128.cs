@@ -5,10 +5,10 @@ using EdgeCnn.Runtime.Kernels.Int8;
 namespace EdgeCnn.Runtime.Kernels.Portable;
 
 /// <summary>
-/// TFLite's requantization on 4 int32 lanes through the portable Vector128 API (SSE on x64, AdvSimd on ARM, software
-/// elsewhere), bit-exact with FixedPoint.MultiplyByQuantizedMultiplier: the same arithmetic as S8RequantAvx2 (see there
-/// for why one nudge of 2^30 serves both signs). The API has no per-lane shift, so x * 2^left is a wrapping multiply by
-/// the precomputed 2^left, and the per-lane arithmetic right shift is composed from the five bits of the shift count.
+/// The single-rounding requantization on 4 int32 lanes through the portable Vector128 API (SSE on x64, AdvSimd on ARM,
+/// software elsewhere), bit-exact with FixedPoint.MultiplyByQuantizedMultiplierSingleRounding: the same arithmetic as
+/// S8RequantAvx2. The API has no per-lane shift, so x * 2^left is a wrapping multiply by the precomputed 2^left, and
+/// the per-lane arithmetic right shift is composed from the five bits of the shift count.
 /// </summary>
 public static unsafe class S8RequantVector128
 {
@@ -19,13 +19,11 @@ public static unsafe class S8RequantVector128
         Vector128<int> m = Vector128.Load(q.Multiplier);
         (Vector128<long> x0, Vector128<long> x1) = Vector128.Widen(x);
         (Vector128<long> m0, Vector128<long> m1) = Vector128.Widen(m);
-        Vector128<long> nudge = Vector128.Create(1L << 30);
-        Vector128<int> high = Vector128.Narrow(Vector128.ShiftRightArithmetic((x0 * m0) + nudge, 31),
-            Vector128.ShiftRightArithmetic((x1 * m1) + nudge, 31));
-        Vector128<int> remainder = high & Vector128.Load(q.RoundMask);
-        Vector128<int> threshold = Vector128.Load(q.RoundHalf) - Vector128.ShiftRightArithmetic(high, 31);
+        (Vector128<long> n0, Vector128<long> n1) = Vector128.Widen(Vector128.Load(q.Nudge));
+        Vector128<int> high = Vector128.Narrow(Vector128.ShiftRightArithmetic((x0 * m0) + n0, 31),
+            Vector128.ShiftRightArithmetic((x1 * m1) + n1, 31));
         Vector128<int> y = ShiftRightArithmetic(high, Vector128.Load(q.RightShift));
-        y -= Vector128.GreaterThan(remainder, threshold);
+        y -= Vector128.GreaterThan(high & Vector128.Load(q.RoundBit), Vector128<int>.Zero);
         y += Vector128.Create(q.OutputZeroPoint);
         return Vector128.Min(Vector128.Max(y, Vector128.Create(q.Min)), Vector128.Create(q.Max));
     }

@@ -5,11 +5,11 @@ using EdgeCnn.Runtime.Kernels.Int8;
 namespace EdgeCnn.Runtime.Kernels.Portable;
 
 /// <summary>
-/// TFLite's requantization on 16 int32 lanes through the portable Vector512 API (AVX-512 where the JIT accelerates it,
-/// otherwise the API's own fallback over two 256-bit halves, which is how it runs and is tested on an AVX2 host),
-/// bit-exact with FixedPoint.MultiplyByQuantizedMultiplier: the same arithmetic as S8RequantAvx2 (see there for why one
-/// nudge of 2^30 serves both signs). The API has no per-lane shift, so x * 2^left is a wrapping multiply by
-/// the precomputed 2^left, and the per-lane arithmetic right shift is composed from the five bits of the shift count.
+/// The single-rounding requantization on 16 int32 lanes through the portable Vector512 API (AVX-512 where the JIT
+/// accelerates it, otherwise the API's own fallback over two 256-bit halves, which is how it runs and is tested on an
+/// AVX2 host), bit-exact with FixedPoint.MultiplyByQuantizedMultiplierSingleRounding: the same arithmetic as
+/// S8RequantAvx2. The API has no per-lane shift, so x * 2^left is a wrapping multiply by the precomputed 2^left, and
+/// the per-lane arithmetic right shift is composed from the five bits of the shift count.
 /// </summary>
 public static unsafe class S8RequantVector512
 {
@@ -20,13 +20,11 @@ public static unsafe class S8RequantVector512
         Vector512<int> m = Vector512.Load(q.Multiplier);
         (Vector512<long> x0, Vector512<long> x1) = Vector512.Widen(x);
         (Vector512<long> m0, Vector512<long> m1) = Vector512.Widen(m);
-        Vector512<long> nudge = Vector512.Create(1L << 30);
-        Vector512<int> high = Vector512.Narrow(Vector512.ShiftRightArithmetic((x0 * m0) + nudge, 31),
-            Vector512.ShiftRightArithmetic((x1 * m1) + nudge, 31));
-        Vector512<int> remainder = high & Vector512.Load(q.RoundMask);
-        Vector512<int> threshold = Vector512.Load(q.RoundHalf) - Vector512.ShiftRightArithmetic(high, 31);
+        (Vector512<long> n0, Vector512<long> n1) = Vector512.Widen(Vector512.Load(q.Nudge));
+        Vector512<int> high = Vector512.Narrow(Vector512.ShiftRightArithmetic((x0 * m0) + n0, 31),
+            Vector512.ShiftRightArithmetic((x1 * m1) + n1, 31));
         Vector512<int> y = ShiftRightArithmetic(high, Vector512.Load(q.RightShift));
-        y -= Vector512.GreaterThan(remainder, threshold);
+        y -= Vector512.GreaterThan(high & Vector512.Load(q.RoundBit), Vector512<int>.Zero);
         y += Vector512.Create(q.OutputZeroPoint);
         return Vector512.Min(Vector512.Max(y, Vector512.Create(q.Min)), Vector512.Create(q.Max));
     }

@@ -31,10 +31,10 @@ public sealed class Int8Requant
 
     public int Max { get; }
 
-    /// <summary>y = clamp(z_y + acc * M_o, Min, Max).</summary>
+    /// <summary>y = clamp(z_y + round(acc * M_o), Min, Max), rounded once (FixedPoint.MultiplyByQuantizedMultiplierSingleRounding).</summary>
     public sbyte Output(int acc, int o)
     {
-        int v = OutputZeroPoint + Quantization.FixedPoint.MultiplyByQuantizedMultiplier(acc, Multipliers[o], Shifts[o]);
+        int v = OutputZeroPoint + Quantization.FixedPoint.MultiplyByQuantizedMultiplierSingleRounding(acc, Multipliers[o], Shifts[o]);
         return (sbyte)(v < Min ? Min : v > Max ? Max : v);
     }
 }

@@ -6,15 +6,14 @@ using EdgeCnn.Runtime.Kernels.Int8;
 namespace EdgeCnn.Runtime.Kernels.X86;
 
 /// <summary>
-/// TFLite's requantization (FixedPoint.MultiplyByQuantizedMultiplier, then + z_y and the clamp) on 8 int32 lanes with AVX2,
-/// bit-exact with the scalar reference:
+/// The single-rounding requantization (FixedPoint.MultiplyByQuantizedMultiplierSingleRounding, then + z_y and the clamp)
+/// on 8 int32 lanes with AVX2, bit-exact with the scalar reference:
 /// <list type="bullet">
 /// <item>x * 2^left with vpsllvd (wraps like the reference's unchecked multiply);</item>
-/// <item>SaturatingRoundingDoublingHighMul(x, M) = (x * M + 2^30) >> 31 in 64 bits. gemmlowp adds 1 - 2^30 for negative
-/// products and truncates towards zero; for negative v, trunc(v / 2^31) = floor((v + 2^31 - 1) / 2^31), which is the same
-/// (x * M + 2^30) >> 31, so one nudge serves both signs. The saturating case needs M = int.MinValue, which
-/// S8RequantParams refuses. vpmuldq multiplies the even lanes; the odd lanes are shifted down first;</item>
-/// <item>RoundingDivideByPOT(v, right) = (v >> right) + (v &amp; mask > mask / 2 + (v &lt; 0)) with vpsravd.</item>
+/// <item>h = bits 31..62 of x * M + nudge in 64 bits, nudge = 2^30 where right == 0 (the rounding itself) and 0
+/// otherwise (h = floor(p / 2^31)). vpmuldq multiplies the even lanes; the odd lanes are shifted down first, and the
+/// nudge row's dwords are zero-extended to the matching qwords;</item>
+/// <item>y = (h >> right) + (h &amp; 2^(right-1) != 0) with vpsravd: one rounding, half up, of p / 2^(31+right).</item>
 /// </list>
 /// </summary>
 public static unsafe class S8RequantAvx2
@@ -27,16 +26,14 @@ public static unsafe class S8RequantAvx2
     {
         Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, Avx.LoadVector256((uint*)q.LeftShift));
         Vector256<int> m = Avx.LoadVector256(q.Multiplier);
-        Vector256<long> nudge = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, m), nudge);
+        Vector256<long> nudge = Avx.LoadVector256(q.Nudge).AsInt64();
+        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, m), Avx2.And(nudge, Vector256.Create(0xFFFF_FFFFL)));
         Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
-            Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()), nudge);
+            Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()), Avx2.ShiftRightLogical(nudge, 32));
         // Bits 31..62 of each product: shifted down into the low dword for even lanes, up into the high dword for odd ones.
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
-        Vector256<int> remainder = Avx2.And(high, Avx.LoadVector256(q.RoundMask));
-        Vector256<int> threshold = Avx2.Subtract(Avx.LoadVector256(q.RoundHalf), Avx2.ShiftRightArithmetic(high, 31));
-        Vector256<int> y = Avx2.ShiftRightArithmeticVariable(high, Avx.LoadVector256((uint*)q.RightShift));
-        y = Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold));
+        Vector256<int> roundUp = Avx2.CompareGreaterThan(Avx2.And(high, Avx.LoadVector256(q.RoundBit)), Vector256<int>.Zero);
+        Vector256<int> y = Avx2.Subtract(Avx2.ShiftRightArithmeticVariable(high, Avx.LoadVector256((uint*)q.RightShift)), roundUp);
         y = Avx2.Add(y, Vector256.Create(q.OutputZeroPoint));
         return Avx2.Min(Avx2.Max(y, Vector256.Create(q.Min)), Vector256.Create(q.Max));
     }

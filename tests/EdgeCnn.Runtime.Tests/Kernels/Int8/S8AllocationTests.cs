@@ -84,6 +84,10 @@ public class S8AllocationTests
             case OpCode.Transpose:
                 b.Output(b.Transpose(b.Input("x", DataType.Int8, [1, 19, 5, 7], s_q), [0, 2, 3, 1]));
                 break;
+            case OpCode.ChannelClip:
+                b.Output(b.Node(OpCode.ChannelClip, [b.Input("x", DataType.Int8, [1, 3, 4, 19], s_q), b.Constant("lo", new float[19], [19]),
+                    b.Constant("hi", Enumerable.Repeat(1f, 19).ToArray(), [19])], null, s_q));
+                break;
             default:
                 throw new InvalidOperationException($"no allocation model for {row.Name} ({row.Op})");
         }

@@ -7,7 +7,7 @@ using EdgeCnn.Runtime.Tests.TestSupport;
 namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
 
 /// <summary>
-/// The vector requantizations against the reference (Int8Requant.Output, i.e. FixedPoint.MultiplyByQuantizedMultiplier),
+/// The vector requantizations against the reference (Int8Requant.Output, i.e. FixedPoint.MultiplyByQuantizedMultiplierSingleRounding),
 /// bit for bit, over every row length 0..70 (every tail of 4, 8 and 16 lanes), accumulators at the int32 extremes, every
 /// shift from -31 to 30, and output zero points and clamps at the int8 extremes.
 /// </summary>
