@@ -67,6 +67,36 @@ public static unsafe class S8RequantAvx2
         }
     }
 
+    /// <summary>
+    /// Stores the first <paramref name="count"/> (1..16 and more) lanes of lo (channels 0..7) then hi (8..15) as int8:
+    /// vpackssdw gives [lo0-3 hi0-3 | lo4-7 hi4-7], vpermq (0, 2, 1, 3) orders them lo then hi, vpacksswb the two halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(sbyte* y, Vector256<int> lo, Vector256<int> hi, int count)
+    {
+        Vector256<short> s = Avx2.Permute4x64(Avx2.PackSignedSaturate(lo, hi).AsInt64(), 0b11_01_10_00).AsInt16();
+        Vector128<sbyte> b = Sse2.PackSignedSaturate(s.GetLower(), s.GetUpper());
+        if (count >= 16)
+        {
+            Sse2.Store(y, b);
+            return;
+        }
+
+        long bits = b.AsInt64().ToScalar();
+        int i = 0;
+        if (count >= 8)
+        {
+            Unsafe.WriteUnaligned(y, bits);
+            bits = b.AsInt64().GetElement(1);
+            i = 8;
+        }
+
+        for (; i < count; i++, bits >>= 8)
+        {
+            y[i] = (sbyte)bits;
+        }
+    }
+
     /// <summary>y[i] = requantize(acc[i]) for channels i of q, every length (the tail through a full vector on a copy).</summary>
     public static void Row(int* acc, sbyte* y, int count, S8RequantView q)
     {
