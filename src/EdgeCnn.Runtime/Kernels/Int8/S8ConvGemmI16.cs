@@ -12,7 +12,9 @@ namespace EdgeCnn.Runtime.Kernels.Int8;
 /// whole input once into a buffer owned by the kernel (2 bytes per input value, sized at Plan), so the microkernel's
 /// activation broadcasts are plain memory broadcasts. Every activation is reused OG x taps / stride^2 times, so the
 /// widening pass costs a small fraction of the GEMM on the layers this kernel is for. The indirection buffer (and the
-/// padding row of z_x) point into the widened copy.
+/// padding row of z_x) point into the widened copy. A plain GEMM (1x1, Dense) with Kc up to <see cref="StackKc"/> widens
+/// instead each work item's MR rows into a stack buffer just before its panels run: the rows are then read from L1, and
+/// the layer makes no pass over a widened copy of its whole input (which for a 56x56x64 input is 400 KB, more than L2).
 /// </summary>
 internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8GemmKernel
     where TKernel : struct, IS8GemmI16Microkernel
@@ -20,7 +22,10 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
     private readonly string _name;
     private readonly sbyte* _x;      // [N, D, H, W, InC] (Dense: [rows, K])
     private readonly nint _xCount;
-    private readonly short[] _x16;   // _x widened, + 2 readable values past the end (odd Kc reads a pair), pinned
+    /// <summary>Largest Kc whose MR widened rows a plain GEMM work item keeps on the stack (6 rows: 24 KB).</summary>
+    public const int StackKc = 2048;
+
+    private readonly short[]? _x16;  // _x widened, + 2 readable values past the end (odd Kc reads a pair), pinned; null when rows go on the stack
     private readonly short[] _zero;  // [Kc2] of z_x, pinned
     private readonly nint[]? _rows;  // [blocks][taps][MR] pointers into _x16 or _zero; null for plain GEMM, pinned
     private readonly nint _lda;      // InC
@@ -57,10 +62,15 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
             new ReadOnlySpan<int>(plan.Tensors.Bias, plan.Tensors.BiasCount), _group, _groupOutC, _taps, _kc, TKernel.Nr,
             requant.InputZeroPoint);
         _requant = new S8RequantParams(requant, g.OutC);
-        _x16 = GC.AllocateArray<short>(checked((int)_xCount + 2), pinned: true);
         _zero = GC.AllocateArray<short>(_weights.Kc2, pinned: true);
         _zero.AsSpan().Fill((short)requant.InputZeroPoint);
-        if (!S8GemmGeometry.IsPointwise(g))
+        bool plain = S8GemmGeometry.IsPointwise(g);
+        if (!plain || _weights.Kc2 > StackKc)
+        {
+            _x16 = GC.AllocateArray<short>(checked((int)_xCount + 2), pinned: true);
+        }
+
+        if (!plain)
         {
             // The int8 indirection buffer, rebased: same offsets, in int16 elements.
             var bytes = new S8Indirection(_x, g, TKernel.Mr, requant.InputZeroPoint);
@@ -79,15 +89,22 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
 
     public bool IsPlainGemm => _rows is null;
 
+    /// <summary>The whole input is widened once per Run (indirect convolution, or a plain GEMM with Kc above StackKc).</summary>
+    public bool WidensWholeInput => _x16 is not null;
+
     public int WorkItems => _group * _blocks;
 
-    private short* X16 => (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_x16));
+    private short* X16 => _x16 is null ? null : (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_x16));
 
     private short* Zero => (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zero));
 
     public override void Run()
     {
-        TKernel.Widen(_x, X16, _xCount);
+        if (_x16 is not null)
+        {
+            TKernel.Widen(_x, X16, _xCount);
+        }
+
         if (_pool is null)
         {
             for (int i = 0, n = WorkItems; i < n; i++)
@@ -101,9 +118,10 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
         }
     }
 
+    [SkipLocalsInit]
     public void Execute(int item)
     {
-        int mr = TKernel.Mr, nr = TKernel.Nr;
+        int mr = TKernel.Mr;
         int g = item / _blocks, b = item % _blocks;
         int p0 = b * mr;
         S8GemmI16Call c = default;
@@ -114,7 +132,7 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
         c.CStride = _ldc;
         c.Mr = Math.Min(mr, _m - p0);
         short** rows = stackalloc short*[mr];
-        if (_rows is null)
+        if (_rows is null && _x16 is not null)
         {
             short* x16 = X16;
             for (int r = 0; r < mr; r++)
@@ -124,21 +142,36 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
 
             c.A = rows;
         }
+        else if (_rows is null)
+        {
+            // The group's Kc values of each row, widened here, rows Kc2 apart (an odd Kc's pair ends on a zero).
+            int kc2 = _weights.Kc2;
+            short* block = stackalloc short[mr * kc2];
+            for (int r = 0; r < mr; r++)
+            {
+                short* row = block + (r * kc2);
+                TKernel.Widen(_x + (Math.Min(p0 + r, _m - 1) * _lda) + c.AOffset, row, _kc);
+                if (kc2 != _kc)
+                {
+                    row[_kc] = 0;
+                }
+
+                rows[r] = row;
+            }
+
+            c.AOffset = 0;
+            c.A = rows;
+        }
         else
         {
             c.A = (short**)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rows)) + ((long)b * _taps * mr);
         }
 
-        sbyte* yBlock = _y + (p0 * _ldc) + (g * _groupOutC);
-        for (int j = 0, panels = _weights.Panels; j < panels; j++)
-        {
-            int n0 = j * nr;
-            c.W = _weights.Panel(g, j);
-            c.Bias = _weights.Bias(g, j);
-            c.C = yBlock + n0;
-            c.Nc = Math.Min(nr, _groupOutC - n0);
-            c.Q = _requant.At((g * _groupOutC) + n0);
-            TKernel.Run(ref c);
-        }
+        c.W = _weights.Panel(g, 0);
+        c.Bias = _weights.Bias(g, 0);
+        c.C = _y + (p0 * _ldc) + (g * _groupOutC);
+        c.Nc = _groupOutC;
+        c.Q = _requant.At(g * _groupOutC);
+        TKernel.Run(ref c);
     }
 }

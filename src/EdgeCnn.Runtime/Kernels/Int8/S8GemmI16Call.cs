@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace EdgeCnn.Runtime.Kernels.Int8;
 
 /// <summary>
-/// One call of an int8 GEMM microkernel that reads activations and weights already widened to int16 (S8ConvGemmI16): an
-/// MR x NR output tile (of which Mr x Nc is stored) of
+/// One call of an int8 GEMM microkernel that reads activations and weights already widened to int16 (S8ConvGemmI16): the
+/// MR output rows of a block across every panel of a group, ceil(Nc / NR) tiles of MR x NR (of which Mr x Nc is stored):
 ///   C[r, n] = requantize(Bias[n] + sum_{t, k &lt; Kc} A[t][r][k] * W[t][k][n])
 /// with A[t][r] an int16 row per tap. Rows are read in pairs, Kc2 = Kc rounded up to even values from each row: the
 /// value past an odd Kc meets a zero weight, and every row has one readable int16 after it (S8ConvGemmI16 pads).
@@ -26,23 +26,23 @@ public unsafe struct S8GemmI16Call
     /// <summary>Reduction length per tap rounded up to even (input channels of the group).</summary>
     public int Kc2;
 
-    /// <summary>The packed panel: [Taps][Kc2 / 2][NR][2] int16 (S8PackedWeightsI16).</summary>
+    /// <summary>The group's packed panels one after the other: [Panels][Taps][Kc2 / 2][NR][2] int16 (S8PackedWeightsI16).</summary>
     public short* W;
 
-    /// <summary>[NR] folded bias of the panel's columns.</summary>
+    /// <summary>[Panels * NR] folded bias of the group's columns.</summary>
     public int* Bias;
 
-    /// <summary>Output row 0, column 0 of the tile; rows are CStride bytes apart.</summary>
+    /// <summary>Output row 0, column 0 of the group; rows are CStride bytes apart.</summary>
     public sbyte* C;
 
     public nint CStride;
 
-    /// <summary>Rows (1..MR) and columns (1..NR) of the tile that are stored.</summary>
+    /// <summary>Rows (1..MR) of the block and columns (the group's output channels) that are stored.</summary>
     public int Mr;
 
     public int Nc;
 
-    /// <summary>Requantization constants from the tile's column 0.</summary>
+    /// <summary>Requantization constants from the group's column 0.</summary>
     public S8RequantView Q;
 }
 

@@ -38,73 +38,80 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
         }
     }
 
+    [SkipLocalsInit]
     public static void Run(ref S8GemmI16Call c)
     {
-        Vector256<int> acc0L = default, acc0H = default, acc1L = default, acc1H = default, acc2L = default, acc2H = default;
-        Vector256<int> acc3L = default, acc3H = default, acc4L = default, acc4H = default, acc5L = default, acc5H = default;
         short* w = c.W;
-        short** ap = c.A;
         short* zero = c.Zero;
         nint offset = c.AOffset;
         nint pairs = c.Kc2 >> 1;
-        for (int t = 0; t < c.Taps; t++, ap += 6)
+        int taps = c.Taps;
+        int* tile = stackalloc int[6 * 16];
+        for (int n0 = 0; n0 < c.Nc; n0 += 16)
         {
-            int* a0 = Row(ap[0], zero, offset), a1 = Row(ap[1], zero, offset), a2 = Row(ap[2], zero, offset);
-            int* a3 = Row(ap[3], zero, offset), a4 = Row(ap[4], zero, offset), a5 = Row(ap[5], zero, offset);
-            for (nint k = 0; k < pairs; k++, w += 32)
+            Vector256<int> acc0L = default, acc0H = default, acc1L = default, acc1H = default, acc2L = default, acc2H = default;
+            Vector256<int> acc3L = default, acc3H = default, acc4L = default, acc4H = default, acc5L = default, acc5H = default;
+            short** ap = c.A;
+            for (int t = 0; t < taps; t++, ap += 6)
             {
-                Vector256<short> bL = Avx.LoadVector256(w);      // columns 0..7 x (k, k + 1)
-                Vector256<short> bH = Avx.LoadVector256(w + 16); // columns 8..15
-                Vector256<short> x = Avx2.BroadcastScalarToVector256(a0 + k).AsInt16();
-                acc0L = Avx2.Add(acc0L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc0H = Avx2.Add(acc0H, Avx2.MultiplyAddAdjacent(x, bH));
-                x = Avx2.BroadcastScalarToVector256(a1 + k).AsInt16();
-                acc1L = Avx2.Add(acc1L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc1H = Avx2.Add(acc1H, Avx2.MultiplyAddAdjacent(x, bH));
-                x = Avx2.BroadcastScalarToVector256(a2 + k).AsInt16();
-                acc2L = Avx2.Add(acc2L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc2H = Avx2.Add(acc2H, Avx2.MultiplyAddAdjacent(x, bH));
-                x = Avx2.BroadcastScalarToVector256(a3 + k).AsInt16();
-                acc3L = Avx2.Add(acc3L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc3H = Avx2.Add(acc3H, Avx2.MultiplyAddAdjacent(x, bH));
-                x = Avx2.BroadcastScalarToVector256(a4 + k).AsInt16();
-                acc4L = Avx2.Add(acc4L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc4H = Avx2.Add(acc4H, Avx2.MultiplyAddAdjacent(x, bH));
-                x = Avx2.BroadcastScalarToVector256(a5 + k).AsInt16();
-                acc5L = Avx2.Add(acc5L, Avx2.MultiplyAddAdjacent(x, bL));
-                acc5H = Avx2.Add(acc5H, Avx2.MultiplyAddAdjacent(x, bH));
+                int* a0 = Row(ap[0], zero, offset), a1 = Row(ap[1], zero, offset), a2 = Row(ap[2], zero, offset);
+                int* a3 = Row(ap[3], zero, offset), a4 = Row(ap[4], zero, offset), a5 = Row(ap[5], zero, offset);
+                for (nint k = 0; k < pairs; k++, w += 32)
+                {
+                    Vector256<short> bL = Avx.LoadVector256(w);      // columns 0..7 x (k, k + 1)
+                    Vector256<short> bH = Avx.LoadVector256(w + 16); // columns 8..15
+                    Vector256<short> x = Avx2.BroadcastScalarToVector256(a0 + k).AsInt16();
+                    acc0L = Avx2.Add(acc0L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc0H = Avx2.Add(acc0H, Avx2.MultiplyAddAdjacent(x, bH));
+                    x = Avx2.BroadcastScalarToVector256(a1 + k).AsInt16();
+                    acc1L = Avx2.Add(acc1L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc1H = Avx2.Add(acc1H, Avx2.MultiplyAddAdjacent(x, bH));
+                    x = Avx2.BroadcastScalarToVector256(a2 + k).AsInt16();
+                    acc2L = Avx2.Add(acc2L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc2H = Avx2.Add(acc2H, Avx2.MultiplyAddAdjacent(x, bH));
+                    x = Avx2.BroadcastScalarToVector256(a3 + k).AsInt16();
+                    acc3L = Avx2.Add(acc3L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc3H = Avx2.Add(acc3H, Avx2.MultiplyAddAdjacent(x, bH));
+                    x = Avx2.BroadcastScalarToVector256(a4 + k).AsInt16();
+                    acc4L = Avx2.Add(acc4L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc4H = Avx2.Add(acc4H, Avx2.MultiplyAddAdjacent(x, bH));
+                    x = Avx2.BroadcastScalarToVector256(a5 + k).AsInt16();
+                    acc5L = Avx2.Add(acc5L, Avx2.MultiplyAddAdjacent(x, bL));
+                    acc5H = Avx2.Add(acc5H, Avx2.MultiplyAddAdjacent(x, bH));
+                }
             }
-        }
 
-        Vector256<int> biasL = Avx.LoadVector256(c.Bias), biasH = Avx.LoadVector256(c.Bias + 8);
-        S8RequantView qL = c.Q, qH = c.Q.Offset(8);
-        sbyte* y = c.C;
-        nint stride = c.CStride;
-        int nc = c.Nc, mr = c.Mr;
-        S8RequantAvx2.Store16(y, S8RequantAvx2.Apply(Avx2.Add(acc0L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc0H, biasH), qH), nc);
-        if (mr > 1)
-        {
-            S8RequantAvx2.Store16(y + stride, S8RequantAvx2.Apply(Avx2.Add(acc1L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc1H, biasH), qH), nc);
+            // The accumulators go to the stack so the epilogue has every register for the requantization constants.
+            Avx.Store(tile, acc0L);
+            Avx.Store(tile + 8, acc0H);
+            Avx.Store(tile + 16, acc1L);
+            Avx.Store(tile + 24, acc1H);
+            Avx.Store(tile + 32, acc2L);
+            Avx.Store(tile + 40, acc2H);
+            Avx.Store(tile + 48, acc3L);
+            Avx.Store(tile + 56, acc3H);
+            Avx.Store(tile + 64, acc4L);
+            Avx.Store(tile + 72, acc4H);
+            Avx.Store(tile + 80, acc5L);
+            Avx.Store(tile + 88, acc5H);
+            Epilogue(ref c, tile, n0);
         }
+    }
 
-        if (mr > 2)
+    /// <summary>Bias, requantization and the int8 store of one 6x16 tile (columns n0..) held in <paramref name="tile"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Epilogue(ref S8GemmI16Call c, int* tile, int n0)
+    {
+        Vector256<int> biasL = Avx.LoadVector256(c.Bias + n0), biasH = Avx.LoadVector256(c.Bias + n0 + 8);
+        var kL = new S8RequantAvx2Constants(c.Q.Offset(n0));
+        var kH = new S8RequantAvx2Constants(c.Q.Offset(n0 + 8));
+        sbyte* y = c.C + n0;
+        int nc = c.Nc - n0;
+        for (int r = 0; r < c.Mr; r++, tile += 16, y += c.CStride)
         {
-            S8RequantAvx2.Store16(y + (2 * stride), S8RequantAvx2.Apply(Avx2.Add(acc2L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc2H, biasH), qH), nc);
-        }
-
-        if (mr > 3)
-        {
-            S8RequantAvx2.Store16(y + (3 * stride), S8RequantAvx2.Apply(Avx2.Add(acc3L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc3H, biasH), qH), nc);
-        }
-
-        if (mr > 4)
-        {
-            S8RequantAvx2.Store16(y + (4 * stride), S8RequantAvx2.Apply(Avx2.Add(acc4L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc4H, biasH), qH), nc);
-        }
-
-        if (mr > 5)
-        {
-            S8RequantAvx2.Store16(y + (5 * stride), S8RequantAvx2.Apply(Avx2.Add(acc5L, biasL), qL), S8RequantAvx2.Apply(Avx2.Add(acc5H, biasH), qH), nc);
+            Vector256<int> lo = S8RequantAvx2.Apply(Avx2.Add(Avx.LoadVector256(tile), biasL), kL);
+            Vector256<int> hi = S8RequantAvx2.Apply(Avx2.Add(Avx.LoadVector256(tile + 8), biasH), kH);
+            S8RequantAvx2.Store16(y, lo, hi, nc);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using EdgeCnn.Runtime.Kernels.Int8;
@@ -39,6 +40,25 @@ public static unsafe class S8RequantAvx2
         y = Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold));
         y = Avx2.Add(y, Vector256.Create(q.OutputZeroPoint));
         return Avx2.Min(Avx2.Max(y, Vector256.Create(q.Min)), Vector256.Create(q.Max));
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> with the constants of 8 channels already in registers (a tile's epilogue loads them once for
+    /// all its rows): multiplier m, and mOdd whose even lanes hold m's odd lanes (the multiplier row read one channel on),
+    /// so vpmuldq takes them with no shift. The same arithmetic, instruction for instruction, bit-exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Apply(Vector256<int> acc, in S8RequantAvx2Constants k)
+    {
+        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, k.LeftShift);
+        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, k.Multiplier), k.Nudge);
+        Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), k.MultiplierOdd), k.Nudge);
+        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
+        Vector256<int> remainder = Avx2.And(high, k.RoundMask);
+        Vector256<int> threshold = Avx2.Subtract(k.RoundHalf, Avx2.ShiftRightArithmetic(high, 31));
+        Vector256<int> y = Avx2.ShiftRightArithmeticVariable(high, k.RightShift);
+        y = Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold));
+        return Avx2.Min(Avx2.Max(Avx2.Add(y, k.OutputZeroPoint), k.Min), k.Max);
     }
 
     /// <summary>The 8 low bytes hold the 8 lanes of v (each already inside int8).</summary>
@@ -116,5 +136,37 @@ public static unsafe class S8RequantAvx2
 
             Store(y + i, Apply(Avx.LoadVector256(tail), q.Offset(i)), count - i);
         }
+    }
+}
+
+/// <summary>The requantization constants of 8 channels as vectors (see <see cref="S8RequantAvx2.Apply(Vector256{int}, in S8RequantAvx2Constants)"/>).</summary>
+[StructLayout(LayoutKind.Auto)]
+public readonly unsafe struct S8RequantAvx2Constants
+{
+    public readonly Vector256<uint> LeftShift;
+    public readonly Vector256<int> Multiplier;
+    public readonly Vector256<int> MultiplierOdd;
+    public readonly Vector256<uint> RightShift;
+    public readonly Vector256<int> RoundMask;
+    public readonly Vector256<int> RoundHalf;
+    public readonly Vector256<int> OutputZeroPoint;
+    public readonly Vector256<int> Min;
+    public readonly Vector256<int> Max;
+    public readonly Vector256<long> Nudge;
+
+    /// <summary>Channels q.. (8 of them; the rows are padded, so reading one channel on for the odd multipliers is safe).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public S8RequantAvx2Constants(in S8RequantView q)
+    {
+        LeftShift = Avx.LoadVector256((uint*)q.LeftShift);
+        Multiplier = Avx.LoadVector256(q.Multiplier);
+        MultiplierOdd = Avx.LoadVector256(q.Multiplier + 1);
+        RightShift = Avx.LoadVector256((uint*)q.RightShift);
+        RoundMask = Avx.LoadVector256(q.RoundMask);
+        RoundHalf = Avx.LoadVector256(q.RoundHalf);
+        OutputZeroPoint = Vector256.Create(q.OutputZeroPoint);
+        Min = Vector256.Create(q.Min);
+        Max = Vector256.Create(q.Max);
+        Nudge = Vector256.Create(1L << 30);
     }
 }
