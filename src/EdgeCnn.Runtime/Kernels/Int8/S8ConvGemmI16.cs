@@ -34,6 +34,7 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
     private readonly int _m, _group, _groupOutC, _kc, _taps, _blocks;
     private readonly S8PackedWeightsI16 _weights;
     private readonly S8RequantParams _requant;
+    private readonly S8RequantShape _shape;
     private readonly WorkerPool? _pool;
 
     public S8ConvGemmI16(string name, ConvS8Plan plan)
@@ -62,6 +63,7 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
             new ReadOnlySpan<int>(plan.Tensors.Bias, plan.Tensors.BiasCount), _group, _groupOutC, _taps, _kc, TKernel.Nr,
             requant.InputZeroPoint);
         _requant = new S8RequantParams(requant, g.OutC);
+        _shape = S8RequantShapes.Of(requant, g.OutC);
         _zero = GC.AllocateArray<short>(_weights.Kc2, pinned: true);
         _zero.AsSpan().Fill((short)requant.InputZeroPoint);
         bool plain = S8GemmGeometry.IsPointwise(g);
@@ -172,6 +174,7 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
         c.C = _y + (p0 * _ldc) + (g * _groupOutC);
         c.Nc = _groupOutC;
         c.Q = _requant.At(g * _groupOutC);
+        c.Shape = _shape;
         TKernel.Run(ref c);
     }
 }

@@ -94,13 +94,22 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
             Avx.Store(tile + 72, acc4H);
             Avx.Store(tile + 80, acc5L);
             Avx.Store(tile + 88, acc5H);
-            Epilogue(ref c, tile, n0);
+            switch (c.Shape)
+            {
+                case S8RequantShape.None: Epilogue<S8Off, S8Off, S8Off>(ref c, tile, n0); break;
+                case S8RequantShape.LeftShift: Epilogue<S8On, S8Off, S8Off>(ref c, tile, n0); break;
+                case S8RequantShape.ClampMin: Epilogue<S8Off, S8On, S8Off>(ref c, tile, n0); break;
+                case S8RequantShape.ClampMin | S8RequantShape.LeftShift: Epilogue<S8On, S8On, S8Off>(ref c, tile, n0); break;
+                default: Epilogue<S8On, S8On, S8On>(ref c, tile, n0); break;
+            }
         }
     }
 
     /// <summary>Bias, requantization and the int8 store of one 6x16 tile (columns n0..) held in <paramref name="tile"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Epilogue(ref S8GemmI16Call c, int* tile, int n0)
+    private static void Epilogue<TLeft, TMin, TMax>(ref S8GemmI16Call c, int* tile, int n0)
+        where TLeft : struct, IS8Flag
+        where TMin : struct, IS8Flag
+        where TMax : struct, IS8Flag
     {
         Vector256<int> biasL = Avx.LoadVector256(c.Bias + n0), biasH = Avx.LoadVector256(c.Bias + n0 + 8);
         var kL = new S8RequantAvx2Constants(c.Q.Offset(n0));
@@ -109,8 +118,8 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
         int nc = c.Nc - n0;
         for (int r = 0; r < c.Mr; r++, tile += 16, y += c.CStride)
         {
-            Vector256<int> lo = S8RequantAvx2.Apply(Avx2.Add(Avx.LoadVector256(tile), biasL), kL);
-            Vector256<int> hi = S8RequantAvx2.Apply(Avx2.Add(Avx.LoadVector256(tile + 8), biasH), kH);
+            Vector256<int> lo = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(Avx.LoadVector256(tile), biasL), kL);
+            Vector256<int> hi = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(Avx.LoadVector256(tile + 8), biasH), kH);
             S8RequantAvx2.Store16(y, lo, hi, nc);
         }
     }

@@ -48,17 +48,31 @@ public static unsafe class S8RequantAvx2
     /// so vpmuldq takes them with no shift. The same arithmetic, instruction for instruction, bit-exact.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Apply(Vector256<int> acc, in S8RequantAvx2Constants k)
+    public static Vector256<int> Apply(Vector256<int> acc, in S8RequantAvx2Constants k) =>
+        Apply<S8On, S8On, S8On>(acc, k);
+
+    /// <summary>
+    /// <see cref="Apply(Vector256{int}, in S8RequantAvx2Constants)"/> specialized per layer: without the left shift when no
+    /// channel has one (x * 2^0 = x), and without the clamp to Min / Max when it is -128 / 127, which the saturating
+    /// int32 -> int16 -> int8 packs of <see cref="Store16"/> apply anyway. The result then leaves int8 range only where
+    /// that store saturates it exactly as the clamp would.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Apply<TLeft, TMin, TMax>(Vector256<int> acc, in S8RequantAvx2Constants k)
+        where TLeft : struct, IS8Flag
+        where TMin : struct, IS8Flag
+        where TMax : struct, IS8Flag
     {
-        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, k.LeftShift);
+        Vector256<int> x = TLeft.On ? Avx2.ShiftLeftLogicalVariable(acc, k.LeftShift) : acc;
         Vector256<long> even = Avx2.Add(Avx2.Multiply(x, k.Multiplier), k.Nudge);
         Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), k.MultiplierOdd), k.Nudge);
         Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
         Vector256<int> remainder = Avx2.And(high, k.RoundMask);
         Vector256<int> threshold = Avx2.Subtract(k.RoundHalf, Avx2.ShiftRightArithmetic(high, 31));
         Vector256<int> y = Avx2.ShiftRightArithmeticVariable(high, k.RightShift);
-        y = Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold));
-        return Avx2.Min(Avx2.Max(Avx2.Add(y, k.OutputZeroPoint), k.Min), k.Max);
+        y = Avx2.Add(Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold)), k.OutputZeroPoint);
+        y = TMin.On ? Avx2.Max(y, k.Min) : y;
+        return TMax.On ? Avx2.Min(y, k.Max) : y;
     }
 
     /// <summary>The 8 low bytes hold the 8 lanes of v (each already inside int8).</summary>
@@ -169,4 +183,20 @@ public readonly unsafe struct S8RequantAvx2Constants
         Max = Vector256.Create(q.Max);
         Nudge = Vector256.Create(1L << 30);
     }
+}
+
+/// <summary>A compile-time switch for specialized epilogues (the JIT removes the branch per instantiation).</summary>
+public interface IS8Flag
+{
+    static abstract bool On { get; }
+}
+
+public readonly struct S8On : IS8Flag
+{
+    public static bool On => true;
+}
+
+public readonly struct S8Off : IS8Flag
+{
+    public static bool On => false;
 }
