@@ -96,6 +96,9 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
 
     public int WorkItems => _group * _blocks;
 
+    /// <summary>The requantization parts the epilogue runs for this layer.</summary>
+    public S8RequantShape RequantShape => _shape;
+
     private short* X16 => _x16 is null ? null : (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_x16));
 
     private short* Zero => (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_zero));

@@ -41,7 +41,7 @@ public unsafe class S8GemmTests
     [Fact]
     public void Every_gemm_row_is_in_the_table_for_conv_and_dense()
     {
-        foreach (string isa in (string[])["4x16c4-minmax-avxvnni", "4x8c4-minmax-avx2", "4x16c4-minmax-avx512", "4x16c4-minmax-avxvnniemu", "4x8c4-minmax-v128"])
+        foreach (string isa in (string[])["4x16c4-minmax-avxvnni", "6x16c2-minmax-avx2", "4x8c4-minmax-avx2", "4x16c4-minmax-avx512", "4x16c4-minmax-avxvnniemu", "4x8c4-minmax-v128"])
         {
             Assert.IsType<KernelEntry<ConvS8Plan>>(KernelTable.Find("s8-conv-gemm-" + isa));
             Assert.IsType<KernelEntry<ConvS8Plan>>(KernelTable.Find("s8-dense-gemm-" + isa));
@@ -186,7 +186,7 @@ public unsafe class S8GemmTests
     }
 
     /// <summary>Plans the row's kernel over pinned copies of the operands, runs it twice, returns the output.</summary>
-    private static sbyte[] Execute(KernelEntry<ConvS8Plan> e, ConvGeometry g, sbyte[] x, sbyte[] w, int[] bias, Int8Requant requant,
+    internal static sbyte[] Execute(KernelEntry<ConvS8Plan> e, ConvGeometry g, sbyte[] x, sbyte[] w, int[] bias, Int8Requant requant,
         WorkerPool? pool, string context, bool? expectPlainGemm = null)
     {
         int outCount = g.Batch * g.OutD * g.OutH * g.OutW * g.OutC;
