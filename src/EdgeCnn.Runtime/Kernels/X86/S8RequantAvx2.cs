@@ -14,7 +14,8 @@ namespace EdgeCnn.Runtime.Kernels.X86;
 /// <item>SaturatingRoundingDoublingHighMul(x, M) = (x * M + 2^30) >> 31 in 64 bits. gemmlowp adds 1 - 2^30 for negative
 /// products and truncates towards zero; for negative v, trunc(v / 2^31) = floor((v + 2^31 - 1) / 2^31), which is the same
 /// (x * M + 2^30) >> 31, so one nudge serves both signs. The saturating case needs M = int.MinValue, which
-/// S8RequantParams refuses. vpmuldq multiplies the even lanes; the odd lanes are shifted down first;</item>
+/// S8RequantParams refuses. vpmuldq multiplies the even lanes; for the odd ones x is shifted down and the multipliers are
+/// read one channel on (S8RequantAvx2Constants.MultiplierOdd);</item>
 /// <item>RoundingDivideByPOT(v, right) = (v >> right) + (v &amp; mask > mask / 2 + (v &lt; 0)) with vpsravd.</item>
 /// </list>
 /// </summary>
@@ -24,28 +25,12 @@ public static unsafe class S8RequantAvx2
 
     /// <summary>Requantizes 8 accumulators of channels q.., clamped to [Min, Max] (still int32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Apply(Vector256<int> acc, in S8RequantView q)
-    {
-        Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc, Avx.LoadVector256((uint*)q.LeftShift));
-        Vector256<int> m = Avx.LoadVector256(q.Multiplier);
-        Vector256<long> nudge = Vector256.Create(1L << 30);
-        Vector256<long> even = Avx2.Add(Avx2.Multiply(x, m), nudge);
-        Vector256<long> odd = Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(),
-            Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()), nudge);
-        // Bits 31..62 of each product: shifted down into the low dword for even lanes, up into the high dword for odd ones.
-        Vector256<int> high = Avx2.Blend(Avx2.ShiftRightLogical(even, 31).AsInt32(), Avx2.ShiftLeftLogical(odd, 1).AsInt32(), 0b1010_1010);
-        Vector256<int> remainder = Avx2.And(high, Avx.LoadVector256(q.RoundMask));
-        Vector256<int> threshold = Avx2.Subtract(Avx.LoadVector256(q.RoundHalf), Avx2.ShiftRightArithmetic(high, 31));
-        Vector256<int> y = Avx2.ShiftRightArithmeticVariable(high, Avx.LoadVector256((uint*)q.RightShift));
-        y = Avx2.Subtract(y, Avx2.CompareGreaterThan(remainder, threshold));
-        y = Avx2.Add(y, Vector256.Create(q.OutputZeroPoint));
-        return Avx2.Min(Avx2.Max(y, Vector256.Create(q.Min)), Vector256.Create(q.Max));
-    }
+    public static Vector256<int> Apply(Vector256<int> acc, in S8RequantView q) => Apply<S8On, S8On, S8On>(acc, new S8RequantAvx2Constants(q));
 
     /// <summary>
-    /// <see cref="Apply"/> with the constants of 8 channels already in registers (a tile's epilogue loads them once for
-    /// all its rows): multiplier m, and mOdd whose even lanes hold m's odd lanes (the multiplier row read one channel on),
-    /// so vpmuldq takes them with no shift. The same arithmetic, instruction for instruction, bit-exact.
+    /// <see cref="Apply(Vector256{int}, in S8RequantView)"/> with the constants of 8 channels already in registers (a tile's
+    /// epilogue loads them once for all its rows): multiplier m, and mOdd whose even lanes hold m's odd lanes (the
+    /// multiplier row read one channel on), so vpmuldq takes them with no shift. The one implementation of the arithmetic.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Apply(Vector256<int> acc, in S8RequantAvx2Constants k) =>
