@@ -91,8 +91,8 @@ public static partial class KernelTable
 
     private static KernelEntry<ConvS8Plan> S8GemmI16<TKernel>(OpCode op, IsaRequirement isa, int priority)
         where TKernel : struct, IS8GemmI16Microkernel =>
-        new($"s8-{(op == OpCode.Conv ? "conv" : "dense")}-gemm-{TKernel.Suffix}", op, DataType.Int8, isa, priority, p => p.IsPlain,
-            (p, row) => new S8ConvGemmI16<TKernel>(row.Name, p), TKernel.Mr, TKernel.Nr);
+        new($"s8-{(op == OpCode.Conv ? "conv" : "dense")}-gemm-{TKernel.Suffix}", op, DataType.Int8, isa, priority,
+            S8ConvGemmI16<TKernel>.Accepts, (p, row) => new S8ConvGemmI16<TKernel>(row.Name, p), TKernel.Mr, TKernel.Nr);
 
     private static KernelEntry<ConvS8Plan> S8Gemm<TKernel>(OpCode op, IsaRequirement isa, int priority)
         where TKernel : struct, IS8GemmMicrokernel =>

@@ -87,7 +87,21 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
         _pool = plan.Pool;
     }
 
+    /// <summary>
+    /// Fewest output channels per group the row accepts: with 8 or fewer, half or more of the 16-column tile is zero
+    /// columns, and the 4x8c4 tile measured faster (grouped 3x3 28x28x64->64, 8 per group: 0.131 against 0.163 ms;
+    /// 16 per group: 0.198 against 0.126 ms, s8fraction, bench/results/kernels-s8-2026-11-21.md).
+    /// </summary>
+    public const int MinGroupOutC = 9;
+
     public override string Name => _name;
+
+    /// <summary>The plans this kernel takes: a GEMM (no untied weights) with more than 8 output channels per group.</summary>
+    public static bool Accepts(ConvS8Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.IsPlain && plan.Geometry.GroupOutC >= MinGroupOutC;
+    }
 
     public bool IsPlainGemm => _rows is null;
 

@@ -1,3 +1,4 @@
+using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Int8;
 using EdgeCnn.Runtime.Kernels.Reference;
@@ -60,8 +61,24 @@ public unsafe class S8GemmI16Tests
         }
 
         // 1x1 groups: odd Kc read from the middle of a pixel (AOffset) into the stack rows.
-        var grouped = new ConvGeometry { InH = 3, InW = 5, InC = 15, OutH = 3, OutW = 5, OutC = 21, Group = 3 };
-        Assert.False(Check(Conv, grouped, S8TestData.Requant(rng, 21, -128, 0, -128, 127), rng).WidensWholeInput);
+        var grouped = new ConvGeometry { InH = 3, InW = 5, InC = 15, OutH = 3, OutW = 5, OutC = 30, Group = 3 };
+        Assert.False(Check(Conv, grouped, S8TestData.Requant(rng, 30, -128, 0, -128, 127), rng).WidensWholeInput);
+    }
+
+    [Fact]
+    public void Plan_leaves_groups_of_at_most_8_outputs_to_the_4x8c4_tile()
+    {
+        if (!Executable())
+        {
+            return;
+        }
+
+        foreach ((int outPerGroup, string expected) in new[] { (8, "s8-conv-gemm-4x8c4-minmax-avx2"), (9, Conv), (16, Conv) })
+        {
+            var g = new ConvGeometry { InH = 6, InW = 6, InC = 32, OutH = 6, OutW = 6, OutC = 4 * outPerGroup, KH = 3, KW = 3, PadH = 1, PadW = 1, Group = 4 };
+            var plan = new ConvS8Plan(default, g, new Int8Requant(0, 0, new int[g.OutC], new int[g.OutC], -128, 127), "s8-conv-ref", null);
+            Assert.Equal(expected, KernelTable.Choose(OpCode.Conv, DataType.Int8, plan, SessionOptions.Default).Name);
+        }
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public class S8GemvTests
                 DenseKernels.Int8(x, w, bias, expected, 1, k, outputs, requant);
                 var g = new ConvGeometry { Batch = 1, InC = k, OutC = outputs };
                 string context = $"{Dense} k {k} outputs {outputs} zx {zx} zy {zy} clamp [{min}, {max}] bias {bias.Length}";
-                Tolerance.Equal(expected, S8GemmTests.Execute(e, g, x, w, bias, requant, null, context), context);
+                Tolerance.Equal(expected, S8GemmTests.Execute(e, g, x, w, bias, requant, null, context)!, context);
             }
         }
     }
