@@ -22,9 +22,6 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
     private readonly string _name;
     private readonly sbyte* _x;      // [N, D, H, W, InC] (Dense: [rows, K])
     private readonly nint _xCount;
-    /// <summary>Largest Kc whose MR widened rows a plain GEMM work item keeps on the stack (6 rows: 24 KB).</summary>
-    public const int StackKc = 2048;
-
     private readonly short[]? _x16;  // _x widened, + 2 readable values past the end (odd Kc reads a pair), pinned; null when rows go on the stack
     private readonly short[] _zero;  // [Kc2] of z_x, pinned
     private readonly nint[]? _rows;  // [blocks][taps][MR] pointers into _x16 or _zero; null for plain GEMM, pinned
@@ -93,6 +90,9 @@ internal sealed unsafe class S8ConvGemmI16<TKernel> : Kernel, IParallelWork, IS8
     /// 16 per group: 0.198 against 0.126 ms, s8fraction, bench/results/kernels-s8-2026-11-21.md).
     /// </summary>
     public const int MinGroupOutC = 9;
+
+    /// <summary>Largest Kc whose MR widened rows a plain GEMM work item keeps on the stack (6 rows: 24 KB).</summary>
+    public const int StackKc = 2048;
 
     public override string Name => _name;
 
