@@ -106,6 +106,7 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
     }
 
     /// <summary>Bias, requantization and the int8 store of one 6x16 tile (columns n0..) held in <paramref name="tile"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Epilogue<TLeft, TMin, TMax>(ref S8GemmI16Call c, int* tile, int n0)
         where TLeft : struct, IS8Flag
         where TMin : struct, IS8Flag
