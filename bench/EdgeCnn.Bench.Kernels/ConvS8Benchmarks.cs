@@ -34,6 +34,7 @@ public class ConvS8Benchmarks
                 bool family = shape.Family switch
                 {
                     "dw" => k.Name.Contains("-dw-", StringComparison.Ordinal) && (shape.K == 3 || !k.Name.Contains("-3x3-", StringComparison.Ordinal)),
+                    "dense" => k.Name.Contains("-gemm-", StringComparison.Ordinal) || k.Name.Contains("-gemv-", StringComparison.Ordinal),
                     _ => k.Name.Contains("-gemm-", StringComparison.Ordinal),
                 };
                 if (family)

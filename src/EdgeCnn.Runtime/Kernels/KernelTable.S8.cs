@@ -23,6 +23,9 @@ public static partial class KernelTable
         foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Conv, OpCode.Dense])
         {
             kernels.Add(S8Gemm<S8Gemm4x16c4U8<AvxVnniDpbusd>>(op, IsaRequirement.AvxVnni | avx2, 400));
+            kernels.Add(new KernelEntry<ConvS8Plan>($"s8-{(op == OpCode.Conv ? "conv" : "dense")}-gemv-1x16c4-minmax-avx2", op, DataType.Int8, avx2, 215,
+                S8Gemv.Accepts, (p, row) => new S8Gemv(row.Name, p), 1, S8Gemv1x16c4Avx2.Nr));
+            kernels.Add(S8GemmI16<S8Gemm6x16c2Avx2>(op, avx2, 210));
             kernels.Add(S8Gemm<S8Gemm4x8c4Avx2>(op, avx2, 200));
             kernels.Add(S8Gemm<S8Gemm4x16c4Vector512>(op, IsaRequirement.Vector512, 150));
             kernels.Add(S8Gemm<S8Gemm4x16c4U8<Avx2DpbusdEmulation>>(op, avx2, 120));
@@ -85,6 +88,11 @@ public static partial class KernelTable
         new(name, OpCode.Conv, DataType.Int8, isa, priority,
             p => S8DepthwiseConv<TPixel>.IsDepthwise(p) && (!taps9 || (p.Geometry.KD == 1 && p.Geometry.KH == 3 && p.Geometry.KW == 3)),
             (p, row) => new S8DepthwiseConv<TPixel>(row.Name, p));
+
+    private static KernelEntry<ConvS8Plan> S8GemmI16<TKernel>(OpCode op, IsaRequirement isa, int priority)
+        where TKernel : struct, IS8GemmI16Microkernel =>
+        new($"s8-{(op == OpCode.Conv ? "conv" : "dense")}-gemm-{TKernel.Suffix}", op, DataType.Int8, isa, priority,
+            S8ConvGemmI16<TKernel>.Accepts, (p, row) => new S8ConvGemmI16<TKernel>(row.Name, p), TKernel.Mr, TKernel.Nr);
 
     private static KernelEntry<ConvS8Plan> S8Gemm<TKernel>(OpCode op, IsaRequirement isa, int priority)
         where TKernel : struct, IS8GemmMicrokernel =>

@@ -82,6 +82,7 @@ public class IsaPathTests
             case "EnableAVX2" when Vector128IsAccelerated():
                 Assert.EndsWith("-v128", Expect("f32-conv3x3"), StringComparison.Ordinal);
                 Assert.Equal("s8-conv-gemm-4x8c4-minmax-v128", Expect("s8-conv3x3"));
+                Assert.Equal("s8-dense-gemm-4x8c4-minmax-v128", Expect("s8-dense-m1"));
                 Assert.Equal("s8-conv-dw-3x3-minmax-v128", Expect("s8-dw3x3"));
                 Assert.Equal("s8-conv-dw-minmax-v128", Expect("s8-dw5x5"));
                 Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose"));

@@ -42,7 +42,8 @@ public class IsaSelectionReport
             () => Unary(b => b.Transpose(b.Input("x", DataType.Int8, [1, 3, 9, 9], s_q), [0, 2, 3, 1])));
         yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
         yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
-        yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", DenseS8);
+        yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", () => DenseS8(4));
+        yield return ("s8-dense-m1", OpCode.Dense, DataType.Int8, "s8-dense-ge", () => DenseS8(1)); // GEMV, else a GEMM
         yield return ("s8-dw3x3", OpCode.Conv, DataType.Int8, "s8-conv-dw-3x3-", () => DepthwiseS8(3));
         yield return ("s8-dw5x5", OpCode.Conv, DataType.Int8, "s8-conv-dw-minmax-", () => DepthwiseS8(5));
         yield return ("s8-quantize", OpCode.Quantize, DataType.Float32, "f32-s8-quantize-",
@@ -117,10 +118,10 @@ public class IsaSelectionReport
         return b;
     }
 
-    private static ModelBuilder DenseS8()
+    private static ModelBuilder DenseS8(int rows)
     {
         var b = new ModelBuilder();
-        TensorRef x = b.Input("x", DataType.Int8, [4, 64], s_q);
+        TensorRef x = b.Input("x", DataType.Int8, [rows, 64], s_q);
         TensorRef w = b.Constant("w", new sbyte[10 * 64], [10, 64], QuantizationInfo.PerTensor(0.01f, 0));
         b.Output(b.Dense(x, w, null, null, s_q));
         return b;

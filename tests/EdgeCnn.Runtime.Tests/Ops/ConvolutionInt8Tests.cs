@@ -1,4 +1,5 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Ops;
@@ -83,10 +84,13 @@ public class ConvolutionInt8Tests
         var q1 = QuantizationInfo.PerTensor(1f, 0);
         using InferenceSession s = ConvolutionRun.BuildInt8(OpCode.Conv, [1, 2, 2, 2], q1, new sbyte[2 * 2], [2, 1, 1, 2], q1, null,
             null, q1).BuildSession();
-        // The CPU's best int8 Conv GEMM row of the kernel table (this node is not depthwise); with reference kernels only, the
-        // specific reference name.
+        // The CPU's best int8 Conv GEMM row of the kernel table that accepts the node (not depthwise; 2 output channels, which
+        // the 6x16c2 tile leaves to a narrower one); with reference kernels only, the specific reference name.
+        var plan = new EdgeCnn.Runtime.Kernels.ConvS8Plan(default, new ConvGeometry { InH = 2, InW = 2, InC = 2, OutH = 2, OutW = 2, OutC = 2 },
+            new Int8Requant(0, 0, new int[2], new int[2], -128, 127), "s8-conv-ref", null);
         string best = EdgeCnn.Runtime.Kernels.KernelTable.For(OpCode.Conv, DataType.Int8)
-            .First(k => k.IsSupported && (k.IsReference || k.Name.Contains("-gemm-", StringComparison.Ordinal))).Name;
+            .First(k => k.IsSupported && (k.IsReference || (k.Name.Contains("-gemm-", StringComparison.Ordinal) &&
+                ((EdgeCnn.Runtime.Kernels.KernelEntry<EdgeCnn.Runtime.Kernels.ConvS8Plan>)k).Accepts(plan)))).Name;
         Assert.StartsWith("s8-", best, StringComparison.Ordinal);
         Assert.Equal(best.EndsWith("-ref", StringComparison.Ordinal) ? "s8-conv2d-ref" : best, s.Kernels[0]!.Name);
         using InferenceSession reference = ConvolutionRun.BuildInt8(OpCode.Conv, [1, 2, 2, 2], q1, new sbyte[2 * 2], [2, 1, 1, 2], q1, null,

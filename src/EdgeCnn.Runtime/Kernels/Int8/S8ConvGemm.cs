@@ -69,12 +69,7 @@ internal sealed unsafe class S8ConvGemm<TKernel> : Kernel, IParallelWork, IS8Gem
     public int WorkItems => _group * _blocks;
 
     /// <summary>A 1x1 kernel with unit strides and no padding reads pixel p for output p: plain GEMM.</summary>
-    public static bool IsPointwise(ConvGeometry g)
-    {
-        ArgumentNullException.ThrowIfNull(g);
-        return g.KD * g.KH * g.KW == 1 && g.StrideD == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadD == 0 && g.PadH == 0 && g.PadW == 0 &&
-            g.OutD == g.InD && g.OutH == g.InH && g.OutW == g.InW;
-    }
+    public static bool IsPointwise(ConvGeometry g) => S8GemmGeometry.IsPointwise(g);
 
     public override void Run()
     {
@@ -129,6 +124,18 @@ internal sealed unsafe class S8ConvGemm<TKernel> : Kernel, IParallelWork, IS8Gem
             c.Q = _requant.At((g * _groupOutC) + n0);
             TKernel.Run(ref c);
         }
+    }
+}
+
+/// <summary>Geometry questions shared by the int8 GEMM drivers.</summary>
+internal static class S8GemmGeometry
+{
+    /// <summary>A 1x1 kernel with unit strides and no padding reads pixel p for output p: plain GEMM.</summary>
+    public static bool IsPointwise(ConvGeometry g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        return g.KD * g.KH * g.KW == 1 && g.StrideD == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadD == 0 && g.PadH == 0 && g.PadW == 0 &&
+            g.OutD == g.InD && g.OutH == g.InH && g.OutW == g.InW;
     }
 }
 
