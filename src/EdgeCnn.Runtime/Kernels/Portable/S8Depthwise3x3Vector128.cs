@@ -12,6 +12,10 @@ public readonly unsafe struct S8Depthwise3x3Vector128 : IS8DepthwisePixel
 {
     public static bool IsSupported => true;
 
+    /// <summary>One pixel at a time (<see cref="S8DepthwiseRows.PerPixel"/>).</summary>
+    public static void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q) =>
+        S8DepthwiseRows.PerPixel<S8Depthwise3x3Vector128>(x, taps, step, pixels, w, wStride, bias, y, channels, channels, q);
+
     public static void Run(sbyte** x, int taps, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
     {
         sbyte* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7], x8 = x[8];
