@@ -34,6 +34,8 @@ public static partial class KernelTable
         kernels.Add(new KernelEntry<TransposePlan>("s8-transpose-blocked-scalar", OpCode.Transpose, DataType.Int8, IsaRequirement.None, 50,
             TransposeBlockedKernel<sbyte>.Accepts, (p, k) => new TransposeBlockedKernel<sbyte>(k.Name, p),
             TransposeBlockedKernel<sbyte>.Tile, TransposeBlockedKernel<sbyte>.Tile));
+        kernels.Add(new KernelEntry<Pad.PadPlan>("s8-pad-constant-rows-scalar", OpCode.Pad, DataType.Int8, IsaRequirement.None, 50,
+            Pad.PadRowsKernel<sbyte>.Accepts, (p, k) => new Pad.PadRowsKernel<sbyte>(k.Name, p)));
     }
 
     /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub, max / average pooling and Concat requantization.</summary>
