@@ -67,6 +67,12 @@ public static partial class KernelTable
                 (p, row) => new S8PoolKernel<S8PoolVector128>(row.Name, p)));
         }
 
+        foreach ((OpCode op, string name) in (ReadOnlySpan<(OpCode, string)>)[(OpCode.Mul, "vmul"), (OpCode.Div, "vdiv")])
+        {
+            kernels.Add(new KernelEntry<S8BinaryPlan>($"s8-{name}-lut-scalar", op, DataType.Int8, IsaRequirement.None, 50, S8BinaryLut.Accepts,
+                (p, row) => S8BinaryLut.Create(row.Name, p)));
+        }
+
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,
             (p, row) => new S8ConcatKernel(row.Name, p, avx2: true)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-v128", OpCode.Concat, DataType.Int8, v128, 100, p => p.AnyRequantize,

@@ -89,16 +89,41 @@ internal sealed unsafe class PadRowsKernel<T> : Kernel
             }
 
             Fill(y, lo, fill);
-            new ReadOnlySpan<T>(_x + src + (lo - (_shift * _inner)), checked((int)(hi - lo))).CopyTo(new Span<T>(y + lo, (int)(hi - lo)));
+            Copy(_x + src + (lo - (_shift * _inner)), y + lo, hi - lo);
             Fill(y + hi, block - hi, fill);
         }
     }
 
+    /// <summary>Short runs (a few channels, e.g. box coordinates) by a plain loop: a span call costs more than they do.</summary>
+    private const int ShortRun = 16;
+
     private static void Fill(T* p, long count, T value)
     {
-        if (count > 0)
+        if (count <= ShortRun)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                p[i] = value;
+            }
+        }
+        else
         {
             new Span<T>(p, checked((int)count)).Fill(value);
+        }
+    }
+
+    private static void Copy(T* from, T* to, long count)
+    {
+        if (count <= ShortRun)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                to[i] = from[i];
+            }
+        }
+        else
+        {
+            new ReadOnlySpan<T>(from, checked((int)count)).CopyTo(new Span<T>(to, (int)count));
         }
     }
 

@@ -33,6 +33,10 @@ public class S8ElementwiseTests
 
     public static TheoryData<string> ConcatRows() => Rows(OpCode.Concat, DataType.Int8);
 
+    public static TheoryData<string> MulRows() => Rows(OpCode.Mul, DataType.Int8);
+
+    public static TheoryData<string> DivRows() => Rows(OpCode.Div, DataType.Int8);
+
     private static readonly (float Scale, int Zero)[] s_quant = [(0.1f, 0), (0.0037f, -128), (3f, 127), (0.05f, 9), (1f, -7)];
 
     [Theory]
@@ -84,6 +88,33 @@ public class S8ElementwiseTests
             QuantizationInfo qy = QuantizationInfo.PerTensor(sy, zy);
             b.Output(sub ? b.Sub(x0, x1, qy) : b.Add(x0, x1, qy));
             Compare(b, kernel, $"{(sub ? "sub" : "add")} n {n} a ({sa}, {za}) b ({sb}, {zb}) y ({sy}, {zy})", rng, null);
+        }
+    }
+
+    /// <summary>
+    /// Mul (TFLite fixed point) and Div (via fp32) under broadcasting, as the table rows compute them: same shapes, a scalar,
+    /// a per-channel vector, a middle axis, both sides broadcast; quantizations with zero points at the ends; a zero divisor.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MulRows))]
+    [MemberData(nameof(DivRows))]
+    public void Mul_and_div_under_broadcasting_match_the_reference(string kernel)
+    {
+        var rng = new Random(25);
+        bool div = kernel.Contains("-vdiv-", StringComparison.Ordinal);
+        (int[] A, int[] B)[] shapes = [([2, 17], [2, 17]), ([1, 30, 2], [1]), ([1, 9, 4], [1, 1, 4]), ([3, 5, 2], [1, 5, 1]), ([4, 1, 3], [1, 6, 1]), ([1], [7, 3])];
+        for (int i = 0; i < shapes.Length * 3; i++)
+        {
+            (int[] sa, int[] sb) = shapes[i % shapes.Length];
+            (float qa, int za) = s_quant[i % s_quant.Length];
+            (float qb, int zb) = s_quant[(i + 2) % s_quant.Length];
+            (float qy, int zy) = s_quant[(i + 4) % s_quant.Length];
+            var b = new ModelBuilder();
+            TensorRef x0 = b.Input("a", DataType.Int8, sa, QuantizationInfo.PerTensor(qa, za));
+            TensorRef x1 = b.Input("b", DataType.Int8, sb, QuantizationInfo.PerTensor(qb, zb));
+            QuantizationInfo y = QuantizationInfo.PerTensor(qy, zy);
+            b.Output(div ? b.Div(x0, x1, y) : b.Mul(x0, x1, y));
+            Compare(b, kernel, $"{(div ? "div" : "mul")} [{string.Join(",", sa)}] x [{string.Join(",", sb)}] a ({qa}, {za}) b ({qb}, {zb}) y ({qy}, {zy})", rng, null);
         }
     }
 
