@@ -73,6 +73,8 @@ public static partial class KernelTable
                 (p, row) => S8BinaryLut.Create(row.Name, p)));
         }
 
+        kernels.Add(new KernelEntry<S8SoftmaxPlan>("s8-softmax-lut-scalar", OpCode.Softmax, DataType.Int8, IsaRequirement.None, 50, S8SoftmaxLut.Accepts,
+            (p, row) => new S8SoftmaxLut(row.Name, p)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,
             (p, row) => new S8ConcatKernel(row.Name, p, avx2: true)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-v128", OpCode.Concat, DataType.Int8, v128, 100, p => p.AnyRequantize,

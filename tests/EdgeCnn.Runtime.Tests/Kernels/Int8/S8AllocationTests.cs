@@ -72,6 +72,9 @@ public class S8AllocationTests
             case OpCode.Div:
                 b.Output(b.Div(b.Input("a", DataType.Int8, [3, 45, 2], s_q), b.Input("b", DataType.Int8, [3, 45, 2], QuantizationInfo.PerTensor(0.1f, 0)), s_q));
                 break;
+            case OpCode.Softmax:
+                b.Output(b.Node(OpCode.Softmax, [b.Input("x", DataType.Int8, [40, 2], s_q)], [NodeAttribute.Int(AttributeKey.Axis, -1)], QuantizationInfo.PerTensor(1f / 256, -128)));
+                break;
             case OpCode.Pad:
                 b.Output(b.Pad(b.Input("x", DataType.Int8, [1, 7, 7, 5], s_q), [0, 1, 2, 0, 0, 2, 1, 0]));
                 break;

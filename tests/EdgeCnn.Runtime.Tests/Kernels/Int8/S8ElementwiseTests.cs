@@ -37,6 +37,8 @@ public class S8ElementwiseTests
 
     public static TheoryData<string> DivRows() => Rows(OpCode.Div, DataType.Int8);
 
+    public static TheoryData<string> SoftmaxRows() => Rows(OpCode.Softmax, DataType.Int8);
+
     private static readonly (float Scale, int Zero)[] s_quant = [(0.1f, 0), (0.0037f, -128), (3f, 127), (0.05f, 9), (1f, -7)];
 
     [Theory]
@@ -115,6 +117,25 @@ public class S8ElementwiseTests
             QuantizationInfo y = QuantizationInfo.PerTensor(qy, zy);
             b.Output(div ? b.Div(x0, x1, y) : b.Mul(x0, x1, y));
             Compare(b, kernel, $"{(div ? "div" : "mul")} [{string.Join(",", sa)}] x [{string.Join(",", sb)}] a ({qa}, {za}) b ({qb}, {zb}) y ({qy}, {zy})", rng, null);
+        }
+    }
+
+    /// <summary>Softmax along the last, a middle and the first axis, rows of 1 to 40, input scales small and large, with the converter's 1/256 output.</summary>
+    [Theory]
+    [MemberData(nameof(SoftmaxRows))]
+    public void Softmax_matches_the_reference(string kernel)
+    {
+        var rng = new Random(26);
+        (int[] Shape, int Axis)[] cases = [([4420, 2], 1), ([3, 40], -1), ([2, 5, 3], 1), ([7, 1], 1), ([6, 4], 0), ([1, 17], 1)];
+        for (int i = 0; i < cases.Length * 2; i++)
+        {
+            (int[] shape, int axis) = cases[i % cases.Length];
+            (float qi, int zi) = s_quant[i % s_quant.Length];
+            QuantizationInfo qy = i % 2 == 0 ? QuantizationInfo.PerTensor(1f / 256, -128) : QuantizationInfo.PerTensor(0.01f, -20);
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Int8, shape, QuantizationInfo.PerTensor(qi, zi));
+            b.Output(b.Node(OpCode.Softmax, [x], [NodeAttribute.Int(AttributeKey.Axis, axis)], qy));
+            Compare(b, kernel, $"softmax [{string.Join(",", shape)}] axis {axis} x ({qi}, {zi}) y ({qy.Scale}, {qy.ZeroPoint})", rng, null);
         }
     }
 
