@@ -144,7 +144,7 @@ public class S8ElementwiseTests
     public void Concat_requantization_matches_the_reference(string kernel)
     {
         var rng = new Random(24);
-        foreach ((int[] shape, int axis) in new (int[], int)[] { ([2, 3, 5], 2), ([2, 7, 3], 1), ([1, 4, 33], 2), ([3, 1, 1], 0) })
+        foreach ((int[] shape, int axis) in new (int[], int)[] { ([2, 3, 5], 2), ([2, 7, 3], 1), ([1, 4, 33], 2), ([3, 1, 1], 0), ([1, 300, 2], 2), ([7, 15], 1), ([9, 4, 1], 2) })
         {
             var b = new ModelBuilder();
             var inputs = new TensorRef[3];
