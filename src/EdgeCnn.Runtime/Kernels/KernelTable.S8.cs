@@ -73,6 +73,15 @@ public static partial class KernelTable
                 (p, row) => S8BinaryLut.Create(row.Name, p)));
         }
 
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.Elu, OpCode.Selu, OpCode.Sigmoid,
+            OpCode.Tanh, OpCode.Softplus, OpCode.HardSigmoid, OpCode.HardSwish, OpCode.Silu, OpCode.Exp])
+        {
+            kernels.Add(new KernelEntry<S8LutPlan>($"s8-{op.ToString().ToLowerInvariant()}-lut-avx2", op, DataType.Int8, avx2, 200, _ => true,
+                (p, row) => new S8LutKernel(row.Name, p, avx2: true)));
+            kernels.Add(new KernelEntry<S8LutPlan>($"s8-{op.ToString().ToLowerInvariant()}-lut-v128", op, DataType.Int8, v128, 100, _ => true,
+                (p, row) => new S8LutKernel(row.Name, p, avx2: false)));
+        }
+
         kernels.Add(new KernelEntry<S8SoftmaxPlan>("s8-softmax-lut-scalar", OpCode.Softmax, DataType.Int8, IsaRequirement.None, 50, S8SoftmaxLut.Accepts,
             (p, row) => new S8SoftmaxLut(row.Name, p)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,

@@ -53,6 +53,41 @@ internal sealed unsafe class S8AddPlan(sbyte* a, sbyte* b, sbyte* y, int count, 
     public S8AddParams Parameters { get; } = parameters;
 }
 
+/// <summary>An int8 unary node defined by its 256-entry table (activations: table[q + 128] = quantize_y(f(dequantize_x(q)))).</summary>
+internal sealed unsafe class S8LutPlan(sbyte* x, sbyte* y, int count, sbyte[] table)
+{
+    public sbyte* X { get; } = x;
+
+    public sbyte* Y { get; } = y;     // may be the bytes of X
+
+    public int Count { get; } = count;
+
+    public sbyte[] Table { get; } = table;
+}
+
+/// <summary>An int8 table lookup on AVX2 (<see cref="S8LutAvx2"/>) or Vector128 (<see cref="S8LutVector128"/>); the slices are laid out at Plan.</summary>
+internal sealed unsafe class S8LutKernel(string name, S8LutPlan p, bool avx2) : Kernel
+{
+    private readonly byte[] _slices = S8LutAvx2.Slices(p.Table); // pinned
+
+    public override string Name => name;
+
+    public override void Run()
+    {
+        fixed (byte* slices = _slices)
+        {
+            if (avx2)
+            {
+                S8LutAvx2.Run(p.X, p.Y, p.Count, slices);
+            }
+            else
+            {
+                S8LutVector128.Run(p.X, p.Y, p.Count, slices);
+            }
+        }
+    }
+}
+
 /// <summary>One int8 concat input: its data, block per outer row, where the block lands, and its requantization if any.</summary>
 internal readonly record struct S8ConcatPart(nint Data, int Chunk, int Offset, bool Requantize, int InputZeroPoint, S8Rescale Rescale);
 

@@ -72,6 +72,10 @@ public class S8AllocationTests
             case OpCode.Div:
                 b.Output(b.Div(b.Input("a", DataType.Int8, [3, 45, 2], s_q), b.Input("b", DataType.Int8, [3, 45, 2], QuantizationInfo.PerTensor(0.1f, 0)), s_q));
                 break;
+            case OpCode.Relu or OpCode.Clip or OpCode.LeakyRelu or OpCode.Elu or OpCode.Selu or OpCode.Sigmoid or OpCode.Tanh or OpCode.Softplus
+                or OpCode.HardSigmoid or OpCode.HardSwish or OpCode.Silu or OpCode.Exp:
+                b.Output(b.Node(row.Op, [b.Input("x", DataType.Int8, [3, 45], s_q)], null, QuantizationInfo.PerTensor(0.02f, -5)));
+                break;
             case OpCode.Softmax:
                 b.Output(b.Node(OpCode.Softmax, [b.Input("x", DataType.Int8, [40, 2], s_q)], [NodeAttribute.Int(AttributeKey.Axis, -1)], QuantizationInfo.PerTensor(1f / 256, -128)));
                 break;

@@ -39,6 +39,18 @@ public class S8ElementwiseTests
 
     public static TheoryData<string> SoftmaxRows() => Rows(OpCode.Softmax, DataType.Int8);
 
+    public static TheoryData<string> LutRows()
+    {
+        var data = new TheoryData<string>();
+        foreach (KernelInfo k in KernelTable.All.Where(k => k.Type == DataType.Int8 && !k.IsReference && k.CanExecute && k.Name.Contains("-lut-", StringComparison.Ordinal)
+            && k.Op is not (OpCode.Mul or OpCode.Div or OpCode.Softmax)))
+        {
+            data.Add(k.Name);
+        }
+
+        return data;
+    }
+
     private static readonly (float Scale, int Zero)[] s_quant = [(0.1f, 0), (0.0037f, -128), (3f, 127), (0.05f, 9), (1f, -7)];
 
     [Theory]
@@ -117,6 +129,24 @@ public class S8ElementwiseTests
             QuantizationInfo y = QuantizationInfo.PerTensor(qy, zy);
             b.Output(div ? b.Div(x0, x1, y) : b.Mul(x0, x1, y));
             Compare(b, kernel, $"{(div ? "div" : "mul")} [{string.Join(",", sa)}] x [{string.Join(",", sb)}] a ({qa}, {za}) b ({qb}, {zb}) y ({qy}, {zy})", rng, null);
+        }
+    }
+
+    /// <summary>Every activation's table row over every length 1..70 (each tail of 32) and two long ones, in place of the reference table loop.</summary>
+    [Theory]
+    [MemberData(nameof(LutRows))]
+    public void Activation_tables_match_the_reference(string kernel)
+    {
+        Assert.True(((IEnumerable<object[]>)LutRows()).Count() >= 12, "every int8 activation has a table row");
+        var rng = new Random(27);
+        OpCode op = KernelTable.Find(kernel).Op;
+        foreach (int n in Enumerable.Range(1, 70).Concat([257, 1000]))
+        {
+            (float qi, int zi) = s_quant[n % s_quant.Length];
+            (float qo, int zo) = s_quant[(n / 5) % s_quant.Length];
+            var b = new ModelBuilder();
+            b.Output(b.Node(op, [b.Input("x", DataType.Int8, [1, n], QuantizationInfo.PerTensor(qi, zi))], null, QuantizationInfo.PerTensor(qo, zo)));
+            Compare(b, kernel, $"{op} n {n} x ({qi}, {zi}) y ({qo}, {zo})", rng, null);
         }
     }
 
