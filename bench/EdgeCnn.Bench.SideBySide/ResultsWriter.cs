@@ -94,7 +94,7 @@ internal static class ResultsWriter
         sb.AppendLine(Inv, $"- runtimes: EdgeCnn on {m.Runtime} ({m.Os}); ONNX Runtime {report.OrtVersion} (npm onnxruntime-node, CPU execution provider, "
             + $"graph optimization ORT_ENABLE_ALL, {report.Options.Threads} intra-op thread(s), 1 inter-op thread, ORT_SEQUENTIAL)");
         sb.AppendLine(Inv, $"- method: {report.Options.Warmup} warm-up runs each (continued to at least {PairRunner.MinWarmup.TotalSeconds:F0} s per model), then {report.Options.Iterations} timed runs each, interleaved "
-            + $"(alternating which runs first) in one process on the same input (fp32: random, uniform [0, 1), seed 7; int8: the first calibration sample); p50/p90 of the timed runs");
+            + $"(alternating which runs first) in one process on the same input (models quantized by --int8: their first calibration sample; fp32 models and --pair: random, uniform [0, 1), seed 7); p50/p90 of the timed runs");
         sb.AppendLine(Inv, $"- measured peak of one core: fp32 {report.Fp32Peak.GMacsPerSecond:F2} GMAC/s ({report.Fp32Peak.Method}); "
             + $"int8 {report.Int8Peak.GMacsPerSecond:F2} GMAC/s ({report.Int8Peak.Method})");
         sb.AppendLine();

@@ -38,7 +38,7 @@ public sealed class Int8SideBySideTests : IDisposable
 
         string md = File.ReadAllText(results);
         Assert.Contains("s8-conv-gemm", md, StringComparison.Ordinal); // the int8 layers are timed with their int8 kernels
-        Assert.Contains("int8: the first calibration sample", md, StringComparison.Ordinal);
+        Assert.Contains("quantized by --int8: their first calibration sample", md, StringComparison.Ordinal);
         Assert.Contains("\"calibration\": \"its training images (IDX)", File.ReadAllText(json), StringComparison.Ordinal);
 
         // The pair is kept and is what it says: an int8 .ecnn and a QDQ ONNX model ONNX Runtime loads.
