@@ -23,7 +23,10 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     /// </summary>
     public static void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
     {
-        sbyte* x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7], x8 = x[8];
+        // Interior taps lie on three input rows, the three of a row one dilation x C apart: three row pointers and that
+        // distance address all nine (base + index * 1 or 2), which leaves the loop enough general registers not to spill.
+        sbyte* r0 = x[0], r1 = x[3], r2 = x[6];
+        nint d = (nint)(x[1] - x[0]);
         nint yStep = channels;
         int c = 0;
         for (; c + 8 <= channels; c += 8)
@@ -38,15 +41,16 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
             nint o = c;
             for (int p = 0; p < pixels; p++, o += step, yc += yStep)
             {
-                Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x0 + o), w0));
-                Vector256<int> acc1 = Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x1 + o), w1);
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x2 + o), w2));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x3 + o), w3));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x4 + o), w4));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x5 + o), w5));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x6 + o), w6));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x7 + o), w7));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(x8 + o), w8));
+                sbyte* p0 = r0 + o, p1 = r1 + o, p2 = r2 + o;
+                Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0), w0));
+                Vector256<int> acc1 = Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0 + d), w1);
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0 + (2 * d)), w2));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1), w3));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1 + d), w4));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1 + (2 * d)), w5));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2), w6));
+                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2 + d), w7));
+                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2 + (2 * d)), w8));
                 S8RequantAvx2.Store(yc, S8RequantAvx2.Apply(Avx2.Add(acc0, acc1), qc), 8);
             }
         }
