@@ -14,7 +14,7 @@ internal sealed record LayerCost(int Index, string Name, string Op, string Kerne
 /// <summary>How EdgeCnn's outputs compare with ONNX Runtime's on the same input.</summary>
 internal sealed record OutputCheck(double MaxAbsDiff, double MaxAbsReference, double Tolerance, bool Agree, string Detail);
 
-/// <summary>One model (or pair) measured side by side; <see cref="Error"/> or <see cref="Unavailable"/> when it could not be.</summary>
+/// <summary>One model (or pair) measured side by side; <see cref="Error"/> when it could not be.</summary>
 internal sealed record PairResult(string Name, string Precision, string OnnxPath)
 {
     public long Macs { get; init; }
@@ -32,9 +32,13 @@ internal sealed record PairResult(string Name, string Precision, string OnnxPath
 
     public string? Error { get; init; }
 
-    public string? Unavailable { get; init; }
+    /// <summary>int8 quantized in-process: what it was calibrated on (and why that data).</summary>
+    public string? Calibration { get; init; }
 
-    public bool Ok => Error is null && Unavailable is null && Outputs is { Agree: true };
+    /// <summary>int8 quantized in-process: layers the quantizer kept fp32, each as "name (op: why)".</summary>
+    public IReadOnlyList<string>? Fp32Layers { get; init; }
+
+    public bool Ok => Error is null && Outputs is { Agree: true };
 }
 
 /// <summary>
@@ -51,10 +55,18 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
     /// <summary>fp32: outputs agree within 1e-3 of the largest reference magnitude (at least 1e-3 absolute).</summary>
     public const double Fp32RelativeTolerance = 1e-3;
 
-    /// <summary>int8 vs QDQ: ONNX Runtime may fuse QDQ into its own integer kernels; allow 5% of the largest magnitude.</summary>
+    /// <summary>int8 vs QDQ: 5% of the largest reference magnitude (at least 0.05 absolute); see <see cref="Int8ToleranceWhy"/>.</summary>
     public const double Int8RelativeTolerance = 5e-2;
 
-    public PairResult Run(string name, string precision, byte[] ecnn, string onnxPath)
+    /// <summary>Why int8 against a QDQ model is not compared bit for bit.</summary>
+    public const string Int8ToleranceWhy =
+        "both hold the same integer weights, scales and zero points, but ONNX Runtime fuses the QDQ pattern into its own kernels, "
+        + "which requantize with a float multiply where EdgeCnn uses TFLite's int32 fixed-point multiplier and shift, so an "
+        + "accumulator on a rounding boundary lands one step apart and that step travels through every later layer; a wrong "
+        + "kernel or wrong quantization is off by far more (the tests check that such a model is caught)";
+
+    /// <param name="input">The values both runtimes are fed (the model's one input); null: random, seed 7, uniform [0, 1).</param>
+    public PairResult Run(string name, string precision, byte[] ecnn, string onnxPath, float[]? input = null)
     {
         var result = new PairResult(name, precision, onnxPath);
         using InferenceSession edge = InferenceSession.Load(ecnn, EdgeCnnOptions(options.Threads));
@@ -67,7 +79,7 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
                 : new Dictionary<string, string>(StringComparer.Ordinal),
         };
         using OrtSession onnx = OrtSession.Open(onnxPath, settings, ort);
-        using OrtBoundRun bound = onnx.Bind(Inputs(edge, onnx));
+        using OrtBoundRun bound = onnx.Bind(Inputs(edge, onnx, input));
         int[] outputMap = MapOutputs(edge, onnx);
 
         // Warm up for the given runs and at least MinWarmup: under the JIT a kernel runs unoptimized code until tiered
@@ -126,8 +138,11 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
         return new Timing(Percentiles.Of(ms, 50), Percentiles.Of(ms, 90), ms[0]);
     }
 
-    /// <summary>The same random input for both: EdgeCnn's graph inputs keep the ONNX names and layout (the converter adds any transpose inside).</summary>
-    private static OrtTensor[] Inputs(InferenceSession edge, OrtSession onnx)
+    /// <summary>
+    /// The same input for both, <paramref name="given"/> or random: EdgeCnn's graph inputs keep the ONNX names and layout
+    /// (the converter adds any transpose inside).
+    /// </summary>
+    private static OrtTensor[] Inputs(InferenceSession edge, OrtSession onnx, float[]? given)
     {
         if (edge.Inputs.Count != onnx.Inputs.Count)
         {
@@ -146,9 +161,18 @@ internal sealed class PairRunner(OnnxRuntimeLibrary ort, SideBySideOptions optio
             }
 
             float[] data = new float[e.ElementCount];
-            for (int k = 0; k < data.Length; k++)
+            if (given is not null)
             {
-                data[k] = random.NextSingle();
+                data = tensors.Length == 1 && given.Length == data.Length
+                    ? given
+                    : throw new InvalidOperationException($"input '{e.Name}': {given.Length} values given for a model with {tensors.Length} input(s) of {data.Length} values");
+            }
+            else
+            {
+                for (int k = 0; k < data.Length; k++)
+                {
+                    data[k] = random.NextSingle();
+                }
             }
 
             data.CopyTo(edge.Input<float>(i));

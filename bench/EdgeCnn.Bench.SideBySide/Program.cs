@@ -9,11 +9,6 @@ namespace EdgeCnn.Bench.SideBySide;
 /// <summary>edgecnn-sidebyside: see <see cref="SideBySideOptions.Usage"/>. Exit 0 when every model ran and agreed.</summary>
 internal static class Program
 {
-    /// <summary>Why --int8 cannot run in this build, stated in the results instead of a number.</summary>
-    internal const string Int8Unavailable =
-        "int8 in-process conversion needs the converter's quantizer (issue 4, branch int8-quant), which this build does not "
-        + "have; convert with `edgecnn-convert convert --int8 --emit-qdq` once it has landed and compare with --pair";
-
     public static int Main(string[] args)
     {
         SideBySideOptions options;
@@ -57,13 +52,32 @@ internal static class Program
         var runner = new PairRunner(ort, options, fp32, int8);
 
         var results = new List<PairResult>();
-        foreach (string onnx in options.Models)
+        string? int8Folder = null;
+        if (options.Int8)
         {
-            string name = SideBySideOptions.NameOf(onnx);
-            results.Add(Measure(log, name, "fp32", onnx, () => OnnxConverter.Convert(onnx).Ecnn, runner));
-            if (options.Int8)
+            int8Folder = options.Int8Folder is not null
+                ? Directory.CreateDirectory(options.Int8Folder).FullName
+                : Directory.CreateTempSubdirectory("edgecnn-sbs-int8-").FullName;
+        }
+
+        try
+        {
+            foreach (string onnx in options.Models)
             {
-                results.Add(new PairResult(name, "int8", onnx) { Unavailable = Int8Unavailable });
+                string name = SideBySideOptions.NameOf(onnx);
+                ConversionResult? fp32Model = null;
+                results.Add(Measure(log, name, "fp32", onnx, () => (fp32Model = OnnxConverter.Convert(onnx)).Ecnn, runner));
+                if (int8Folder is not null)
+                {
+                    results.Add(MeasureInt8(log, name, onnx, fp32Model, root, int8Folder, options, runner));
+                }
+            }
+        }
+        finally
+        {
+            if (int8Folder is not null && options.Int8Folder is null)
+            {
+                Directory.Delete(int8Folder, recursive: true);
             }
         }
 
@@ -78,6 +92,8 @@ internal static class Program
             ort.VersionString, options, fp32, int8, results);
         output.Write(ResultsWriter.Table(results));
         output.WriteLine();
+        output.Write(ResultsWriter.Calibration(results));
+        output.WriteLine();
         output.Write(ResultsWriter.Layers(results));
         if (options.ResultsFile is not null)
         {
@@ -91,15 +107,45 @@ internal static class Program
             log.WriteLine($"wrote {options.JsonFile}");
         }
 
-        return results.All(r => r.Ok || r.Unavailable is not null) ? 0 : 1;
+        return results.All(r => r.Ok) ? 0 : 1;
     }
 
-    private static PairResult Measure(TextWriter log, string name, string precision, string onnx, Func<byte[]> ecnn, PairRunner runner)
+    /// <summary>
+    /// Quantizes the fp32 conversion in-process and runs the int8 .ecnn beside ONNX Runtime on its QDQ export. A model the
+    /// fp32 conversion already refused is a row saying so; a quantizer or exporter refusal is a row with its error.
+    /// </summary>
+    private static PairResult MeasureInt8(TextWriter log, string name, string onnx, ConversionResult? fp32, string? root, string folder,
+        SideBySideOptions options, PairRunner runner)
+    {
+        if (fp32 is null)
+        {
+            return new PairResult(name, "int8", onnx) { Error = "not quantized: the fp32 conversion failed (see the fp32 row)" };
+        }
+
+        Int8Pair? pair = null;
+        string? calibration = null;
+        PairResult r = Measure(log, name, "int8", onnx, () =>
+        {
+            CalibrationChoice choice = Int8Calibration.Choose(name, onnx, root, options);
+            calibration = choice.Why;
+            log.WriteLine($"{name} (int8): calibrating on {choice.Why}");
+            pair = InProcessInt8.Convert(name, fp32, choice, folder);
+            return (pair.Ecnn, pair.QdqPath, pair.Input);
+        }, runner);
+        return r with { Calibration = pair?.Calibration ?? calibration, Fp32Layers = pair?.Fp32Layers };
+    }
+
+    private static PairResult Measure(TextWriter log, string name, string precision, string onnx, Func<byte[]> ecnn, PairRunner runner) =>
+        Measure(log, name, precision, onnx, () => (ecnn(), onnx, null), runner);
+
+    /// <param name="make">The .ecnn, the ONNX file ONNX Runtime runs, and the input to feed both (null: random).</param>
+    private static PairResult Measure(TextWriter log, string name, string precision, string onnx, Func<(byte[] Ecnn, string Onnx, float[]? Input)> make, PairRunner runner)
     {
         log.WriteLine($"{name} ({precision}): converting and running...");
         try
         {
-            PairResult r = runner.Run(name, precision, ecnn(), onnx);
+            (byte[] ecnn, string onnxRun, float[]? input) = make();
+            PairResult r = runner.Run(name, precision, ecnn, onnxRun, input);
             log.WriteLine($"{name} ({precision}): ONNX Runtime {r.Ort!.MedianMs:F3} ms, EdgeCnn {r.EdgeCnn!.MedianMs:F3} ms, ratio {r.Ratio:F2}, "
                 + $"max abs diff {r.Outputs!.MaxAbsDiff:G3} ({(r.Outputs.Agree ? "agree" : "DISAGREE")})");
             return r;

@@ -28,14 +28,11 @@ internal static class ResultsWriter
         var sb = new StringBuilder();
         sb.AppendLine("| model | precision | MACs | ONNX Runtime p50 ms | EdgeCnn p50 ms | EdgeCnn / ORT | ORT p90 ms | EdgeCnn p90 ms | ORT min ms | EdgeCnn min ms | min / min | max abs diff | outputs |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        // A reason shared by many rows (int8 not available) is stated once, under the table.
-        List<string> notes = results.Select(r => r.Unavailable).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         foreach (PairResult r in results)
         {
-            if (r.Error is not null || r.Unavailable is not null)
+            if (r.Error is not null)
             {
-                string why = r.Error is not null ? "error: " + Escape(r.Error) : $"not available (note {notes.IndexOf(r.Unavailable!) + 1})";
-                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | | | | {why} |");
+                sb.AppendLine(Inv, $"| {r.Name} | {r.Precision} | | | | | | | | | | | error: {Escape(r.Error)} |");
                 continue;
             }
 
@@ -44,12 +41,23 @@ internal static class ResultsWriter
                 + $"{r.Ort.P90Ms:F3} | {r.EdgeCnn.P90Ms:F3} | {r.Ort.MinMs:F3} | {r.EdgeCnn.MinMs:F3} | {r.EdgeCnn.MinMs / r.Ort.MinMs:F2} | {o.MaxAbsDiff:G3} | {(o.Agree ? "agree" : $"DISAGREE (tolerance {o.Tolerance:G3}; {Escape(o.Detail)})")} |");
         }
 
-        for (int n = 0; n < notes.Count; n++)
+        return sb.ToString();
+    }
+
+    /// <summary>What each in-process int8 model was calibrated on; empty when there was none.</summary>
+    public static string Calibration(IReadOnlyList<PairResult> results)
+    {
+        var sb = new StringBuilder();
+        foreach (PairResult r in results.Where(r => r.Calibration is not null))
         {
-            sb.AppendLine().AppendLine(Inv, $"Note {n + 1}: {notes[n]}.");
+            string kept = r.Fp32Layers is { Count: > 0 } k ? "; kept fp32 by the quantizer: " + string.Join("; ", k) : "; every layer int8";
+            sb.AppendLine(Inv, $"- {r.Name}: {Escape(r.Calibration!)}{kept}");
         }
 
-        return sb.ToString();
+        return sb.Length == 0
+            ? ""
+            : "int8 models quantized in-process (the converter's quantizer: minmax ranges, per-channel weights; ONNX Runtime runs its "
+                + "QDQ export, uint8 encoding), calibrated on, and timed on the first sample of:" + Environment.NewLine + Environment.NewLine + sb;
     }
 
     public static string Layers(IReadOnlyList<PairResult> results)
@@ -86,7 +94,7 @@ internal static class ResultsWriter
         sb.AppendLine(Inv, $"- runtimes: EdgeCnn on {m.Runtime} ({m.Os}); ONNX Runtime {report.OrtVersion} (npm onnxruntime-node, CPU execution provider, "
             + $"graph optimization ORT_ENABLE_ALL, {report.Options.Threads} intra-op thread(s), 1 inter-op thread, ORT_SEQUENTIAL)");
         sb.AppendLine(Inv, $"- method: {report.Options.Warmup} warm-up runs each (continued to at least {PairRunner.MinWarmup.TotalSeconds:F0} s per model), then {report.Options.Iterations} timed runs each, interleaved "
-            + $"(alternating which runs first) in one process on the same random input; p50/p90 of the timed runs");
+            + $"(alternating which runs first) in one process on the same input (models quantized by --int8: their first calibration sample; fp32 models and --pair: random, uniform [0, 1), seed 7); p50/p90 of the timed runs");
         sb.AppendLine(Inv, $"- measured peak of one core: fp32 {report.Fp32Peak.GMacsPerSecond:F2} GMAC/s ({report.Fp32Peak.Method}); "
             + $"int8 {report.Int8Peak.GMacsPerSecond:F2} GMAC/s ({report.Int8Peak.Method})");
         sb.AppendLine();
@@ -95,8 +103,14 @@ internal static class ResultsWriter
         sb.AppendLine("EdgeCnn / ORT is EdgeCnn's median over ONNX Runtime's: below 1.0 EdgeCnn is faster. \"min / min\" is the ratio of "
             + "the fastest runs, the figure least disturbed by other processes on a loaded machine. \"outputs\" compares every output "
             + $"value (fp32: within {PairRunner.Fp32RelativeTolerance:G} of the largest reference magnitude, at least that much absolute; "
-            + $"int8 against a QDQ model: {PairRunner.Int8RelativeTolerance:G}).");
+            + $"int8 against a QDQ model: {PairRunner.Int8RelativeTolerance:G} of it: {PairRunner.Int8ToleranceWhy}).");
         sb.AppendLine();
+        string calibration = Calibration(report.Results);
+        if (calibration.Length > 0)
+        {
+            sb.Append(calibration).AppendLine();
+        }
+
         sb.Append(Layers(report.Results));
         return sb.ToString();
     }
@@ -126,9 +140,14 @@ internal static class ResultsWriter
                 w.WriteString("name", r.Name);
                 w.WriteString("precision", r.Precision);
                 w.WriteString("onnx", r.OnnxPath);
-                if (r.Error is not null || r.Unavailable is not null)
+                if (r.Calibration is not null)
                 {
-                    w.WriteString(r.Error is not null ? "error" : "unavailable", r.Error ?? r.Unavailable);
+                    w.WriteString("calibration", r.Calibration);
+                }
+
+                if (r.Error is not null)
+                {
+                    w.WriteString("error", r.Error);
                 }
                 else
                 {

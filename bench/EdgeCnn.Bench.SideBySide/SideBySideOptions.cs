@@ -20,7 +20,17 @@ internal sealed record SideBySideOptions
           --pair E.ecnn O.onnx
                             compare a converted .ecnn with an ONNX model as given, e.g. an int8 .ecnn with the
                             `edgecnn-convert convert --int8 --emit-qdq` model (repeatable)
-          --int8            also convert each ONNX model to int8 in-process and run ONNX Runtime on its QDQ model
+          --int8            also quantize each ONNX model in-process (the converter's quantizer, minmax) and run
+                            ONNX Runtime on its QDQ export beside EdgeCnn on the int8 .ecnn, both fed the first
+                            calibration sample; calibration data: see --calibration
+          --calibration NAME=PATH
+                            int8 calibration data of model NAME: an IDX file, a folder of images or .npy files, or a
+                            folder of test_data_set_N/input_0.pb (repeatable). Default: the zoo's known data (Fashion-MNIST
+                            training IDX, mnist-8 test sets, ../shared/images for Ultraface and the ImageNet models),
+                            else test_data_set_N beside the model, else 16 synthetic inputs uniform in [0, 1)
+          --preprocess NAME=JSON
+                            how images become model NAME's input (the converter's --preprocess JSON; repeatable)
+          --int8-dir DIR    keep each int8 pair there as NAME.int8.ecnn + NAME.qdq.onnx (default: a temporary folder)
           --results FILE    write a markdown results file (machine, commit, command, load, table, layers)
           --json FILE       write the figures as JSON
           --ort LIB         the libonnxruntime.so.1 to load (default: fetched from npm into .cache/)
@@ -39,6 +49,14 @@ internal sealed record SideBySideOptions
     public int Layers { get; private set; } = 5;
 
     public bool Int8 { get; private set; }
+
+    /// <summary>--calibration NAME=PATH, by model name.</summary>
+    public Dictionary<string, string> Calibration { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>--preprocess NAME=JSON, by model name.</summary>
+    public Dictionary<string, string> Preprocess { get; } = new(StringComparer.Ordinal);
+
+    public string? Int8Folder { get; private set; }
 
     public string? ResultsFile { get; private set; }
 
@@ -59,6 +77,9 @@ internal sealed record SideBySideOptions
                 case "--warmup": o.Warmup = Count(args, ref i, 0); break;
                 case "--layers": o.Layers = Count(args, ref i, 0); break;
                 case "--int8": o.Int8 = true; break;
+                case "--calibration": Named(args, ref i, o.Calibration); break;
+                case "--preprocess": Named(args, ref i, o.Preprocess); break;
+                case "--int8-dir": o.Int8Folder = Value(args, ref i); break;
                 case "--results": o.ResultsFile = Value(args, ref i); break;
                 case "--json": o.JsonFile = Value(args, ref i); break;
                 case "--ort": o.OrtLibrary = Value(args, ref i); break;
@@ -80,6 +101,17 @@ internal sealed record SideBySideOptions
         if (o.Models.Count == 0 && o.Pairs.Count == 0)
         {
             throw new UsageException("no model given");
+        }
+
+        if (!o.Int8 && (o.Calibration.Count > 0 || o.Preprocess.Count > 0 || o.Int8Folder is not null))
+        {
+            throw new UsageException("--calibration, --preprocess and --int8-dir apply to --int8 only");
+        }
+
+        var names = o.Models.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in o.Calibration.Keys.Concat(o.Preprocess.Keys).Where(n => !names.Contains(n)))
+        {
+            throw new UsageException($"--calibration/--preprocess name '{name}' is none of the models: {string.Join(", ", names.Order(StringComparer.Ordinal))}");
         }
 
         return o;
@@ -116,6 +148,23 @@ internal sealed record SideBySideOptions
     {
         string name = args[i];
         return ++i < args.Length ? args[i] : throw new UsageException($"{name} needs a value");
+    }
+
+    /// <summary>NAME=VALUE into <paramref name="into"/>; a name given twice is refused.</summary>
+    private static void Named(string[] args, ref int i, Dictionary<string, string> into)
+    {
+        string option = args[i];
+        string v = Value(args, ref i);
+        int eq = v.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || eq == v.Length - 1)
+        {
+            throw new UsageException($"{option} takes NAME=VALUE (NAME as the results name the model), not '{v}'");
+        }
+
+        if (!into.TryAdd(v[..eq], v[(eq + 1)..]))
+        {
+            throw new UsageException($"{option} {v[..eq]}= is given twice");
+        }
     }
 
     private static int Count(string[] args, ref int i, int min)

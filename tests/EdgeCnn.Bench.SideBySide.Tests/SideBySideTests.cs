@@ -20,7 +20,7 @@ public sealed class SideBySideTests : IDisposable
     public void Converts_runs_both_and_writes_results_with_machine_commit_and_command()
     {
         string results = Path.Combine(_dir, "results.md"), json = Path.Combine(_dir, "results.json");
-        string[] args = [Fashion, "--iterations", "3", "--warmup", "1", "--layers", "3", "--int8", "--results", results, "--json", json];
+        string[] args = [Fashion, "--iterations", "3", "--warmup", "1", "--layers", "3", "--results", results, "--json", json];
         var output = new StringWriter();
         int exit = Program.Run(SideBySideOptions.Parse(args), args, output, TextWriter.Null);
 
@@ -28,8 +28,7 @@ public sealed class SideBySideTests : IDisposable
         Assert.True(exit == 0, table);
         Assert.Contains("| fashion_mnist_cnn | fp32 | 19,992,154 |", table, StringComparison.Ordinal);
         Assert.Contains("| agree |", table, StringComparison.Ordinal);
-        Assert.Contains("| fashion_mnist_cnn | int8 | | | | | | | | | | | not available (note 1) |", table, StringComparison.Ordinal);
-        Assert.Contains("Note 1: int8 in-process conversion needs the converter's quantizer", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("| int8 |", table, StringComparison.Ordinal);
         string md = File.ReadAllText(results);
         foreach (string required in new[] { "- machine: ", "- commit: ", "- command: `edgecnn-sidebyside ", "- load average", "ONNX Runtime 1.30.0", "measured peak of one core" })
         {
@@ -102,5 +101,12 @@ public sealed class SideBySideTests : IDisposable
         Assert.Contains("holds no", Assert.Throws<UsageException>(() => SideBySideOptions.Parse([empty])).Message, StringComparison.Ordinal);
         Assert.Equal(2, PairRunner.EdgeCnnOptions(2).Threads);
         Assert.Contains("--threads 65", Assert.Throws<UsageException>(() => PairRunner.EdgeCnnOptions(65)).Message, StringComparison.Ordinal);
+
+        SideBySideOptions int8 = SideBySideOptions.Parse([Fashion, "--int8", "--calibration", "fashion_mnist_cnn=/data/x.gz", "--preprocess", "fashion_mnist_cnn={}"]);
+        Assert.Equal(("/data/x.gz", "{}"), (int8.Calibration["fashion_mnist_cnn"], int8.Preprocess["fashion_mnist_cnn"]));
+        Assert.Contains("apply to --int8 only", Assert.Throws<UsageException>(() => SideBySideOptions.Parse([Fashion, "--int8-dir", _dir])).Message, StringComparison.Ordinal);
+        Assert.Contains("none of the models: fashion_mnist_cnn", Assert.Throws<UsageException>(() => SideBySideOptions.Parse([Fashion, "--int8", "--calibration", "resnet=/x"])).Message, StringComparison.Ordinal);
+        Assert.Contains("takes NAME=VALUE", Assert.Throws<UsageException>(() => SideBySideOptions.Parse([Fashion, "--int8", "--calibration", "/x"])).Message, StringComparison.Ordinal);
+        Assert.Contains("given twice", Assert.Throws<UsageException>(() => SideBySideOptions.Parse([Fashion, "--int8", "--preprocess", "a={}", "--preprocess", "a={}"])).Message, StringComparison.Ordinal);
     }
 }

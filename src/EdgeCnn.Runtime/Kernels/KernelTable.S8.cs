@@ -37,6 +37,8 @@ public static partial class KernelTable
         kernels.Add(new KernelEntry<TransposePlan>("s8-transpose-blocked-scalar", OpCode.Transpose, DataType.Int8, IsaRequirement.None, 50,
             TransposeBlockedKernel<sbyte>.Accepts, (p, k) => new TransposeBlockedKernel<sbyte>(k.Name, p),
             TransposeBlockedKernel<sbyte>.Tile, TransposeBlockedKernel<sbyte>.Tile));
+        kernels.Add(new KernelEntry<Pad.PadPlan>("s8-pad-constant-rows-scalar", OpCode.Pad, DataType.Int8, IsaRequirement.None, 50,
+            Pad.PadRowsKernel<sbyte>.Accepts, (p, k) => new Pad.PadRowsKernel<sbyte>(k.Name, p)));
     }
 
     /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub, max / average pooling and Concat requantization.</summary>
@@ -68,6 +70,23 @@ public static partial class KernelTable
                 (p, row) => new S8PoolKernel<S8PoolVector128>(row.Name, p)));
         }
 
+        foreach ((OpCode op, string name) in (ReadOnlySpan<(OpCode, string)>)[(OpCode.Mul, "vmul"), (OpCode.Div, "vdiv")])
+        {
+            kernels.Add(new KernelEntry<S8BinaryPlan>($"s8-{name}-lut-scalar", op, DataType.Int8, IsaRequirement.None, 50, S8BinaryLut.Accepts,
+                (p, row) => S8BinaryLut.Create(row.Name, p)));
+        }
+
+        foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.Elu, OpCode.Selu, OpCode.Sigmoid,
+            OpCode.Tanh, OpCode.Softplus, OpCode.HardSigmoid, OpCode.HardSwish, OpCode.Silu, OpCode.Exp])
+        {
+            kernels.Add(new KernelEntry<S8LutPlan>($"s8-{op.ToString().ToLowerInvariant()}-lut-avx2", op, DataType.Int8, avx2, 200, _ => true,
+                (p, row) => new S8LutKernel(row.Name, p, avx2: true)));
+            kernels.Add(new KernelEntry<S8LutPlan>($"s8-{op.ToString().ToLowerInvariant()}-lut-v128", op, DataType.Int8, v128, 100, _ => true,
+                (p, row) => new S8LutKernel(row.Name, p, avx2: false)));
+        }
+
+        kernels.Add(new KernelEntry<S8SoftmaxPlan>("s8-softmax-lut-scalar", OpCode.Softmax, DataType.Int8, IsaRequirement.None, 50, S8SoftmaxLut.Accepts,
+            (p, row) => new S8SoftmaxLut(row.Name, p)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-avx2", OpCode.Concat, DataType.Int8, avx2, 200, p => p.AnyRequantize,
             (p, row) => new S8ConcatKernel(row.Name, p, avx2: true)));
         kernels.Add(new KernelEntry<S8ConcatPlan>("s8-concat-requant-v128", OpCode.Concat, DataType.Int8, v128, 100, p => p.AnyRequantize,

@@ -83,6 +83,17 @@ internal sealed class BinaryArithmetic(OpCode code) : Operator
                 return fast.Create(plan);
             }
         }
+        else
+        {
+            Func<sbyte, sbyte, sbyte> reference = Code == OpCode.Mul
+                ? new MulS8(qa.Scale, qa.ZeroPoint, qb.Scale, qb.ZeroPoint, qy.Scale, qy.ZeroPoint).Invoke
+                : new DivS8(qa.Scale, qa.ZeroPoint, qb.Scale, qb.ZeroPoint, qy.Scale, qy.ZeroPoint).Invoke;
+            var plan = new Kernels.Int8.S8BinaryPlan(sa, na, sb, nb, sy, ny, layout, reference);
+            if (Kernels.KernelTable.ChooseOptimized(Code, DataType.Int8, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+        }
 
         return Code switch
         {

@@ -1,4 +1,5 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Quantization;
 
@@ -87,8 +88,18 @@ internal sealed class PadOperator : Operator
         }
 
         QuantizationInfo q = y.Quantization!;
+        sbyte fillValue = QuantMath.QuantizeToInt8(value, q.Scale, q.ZeroPoint);
+        if (mode == (int)PadFill.Constant)
+        {
+            var plan = new Kernels.Pad.PadPlan(ctx.InputPointer(0), ctx.OutputPointer(0), x.Shape, y.Shape, begin, fillValue);
+            if (KernelTable.ChooseOptimized(OpCode.Pad, DataType.Int8, plan, ctx.Options) is { } row)
+            {
+                return row.Create(plan);
+            }
+        }
+
         return new PadKernel<sbyte>($"s8-pad-{fill}-ref", (sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), x.Shape, y.Shape,
-            begin, mode, QuantMath.QuantizeToInt8(value, q.Scale, q.ZeroPoint));
+            begin, mode, fillValue);
     }
 }
 

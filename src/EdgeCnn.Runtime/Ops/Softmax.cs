@@ -60,6 +60,13 @@ internal sealed class SoftmaxOp(OpCode code, bool log) : Operator
 
         var qi = x.Quantization!;
         var qo = ctx.Output(0).Quantization!;
+        var s8 = new Kernels.Int8.S8SoftmaxPlan((sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), outer, length, inner, log,
+            qi.Scale, qi.ZeroPoint, qo.Scale, qo.ZeroPoint);
+        if (KernelTable.ChooseOptimized(Code, DataType.Int8, s8, ctx.Options) is { } row)
+        {
+            return row.Create(s8);
+        }
+
         return new SoftmaxS8Kernel($"s8-{name}-viaf32-ref", (sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), count, outer,
             length, inner, log, qi.Scale, qi.ZeroPoint, qo.Scale, qo.ZeroPoint);
     }

@@ -59,6 +59,12 @@ internal sealed class UnaryActivation<TFunction> : Operator
         QuantizationInfo qi = x.Quantization!;
         QuantizationInfo qo = ctx.Output(0).Quantization!;
         sbyte[] table = QuantMath.BuildLookupTable(f.Invoke, qi.Scale, qi.ZeroPoint, qo.Scale, qo.ZeroPoint);
+        var lut = new Kernels.Int8.S8LutPlan((sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), count, table);
+        if (KernelTable.ChooseOptimized(Code, DataType.Int8, lut, ctx.Options) is { } row)
+        {
+            return row.Create(lut);
+        }
+
         return new UnaryS8LookupKernel($"s8-{name}-lut-ref", (sbyte*)ctx.InputPointer(0), (sbyte*)ctx.OutputPointer(0), count, table);
     }
 }

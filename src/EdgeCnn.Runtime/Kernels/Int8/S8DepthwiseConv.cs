@@ -17,6 +17,31 @@ public unsafe interface IS8DepthwisePixel
     static abstract bool IsSupported { get; }
 
     static abstract void Run(sbyte** x, int taps, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q);
+
+    /// <summary>
+    /// <paramref name="pixels"/> consecutive output pixels of one row whose taps all lie inside the input: pixel p reads tap
+    /// t at x[t] + p * <paramref name="step"/> and writes y + p * channels. x is the caller's scratch and may be changed.
+    /// </summary>
+    static abstract void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q);
+}
+
+/// <summary>The row loop of channel loops that have no row kernel of their own: one pixel at a time, taps advanced in place.</summary>
+public static unsafe class S8DepthwiseRows
+{
+    /// <param name="yStride">Bytes between output pixels (the tensor's channels; more than <paramref name="channels"/> for a tail).</param>
+    public static void PerPixel<TPixel>(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, nint yStride, int channels,
+        in S8RequantView q)
+        where TPixel : struct, IS8DepthwisePixel
+    {
+        for (int p = 0; p < pixels; p++, y += yStride)
+        {
+            TPixel.Run(x, taps, w, wStride, bias, y, channels, q);
+            for (int t = 0; t < taps; t++)
+            {
+                x[t] += step;
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -24,7 +49,11 @@ public unsafe interface IS8DepthwisePixel
 /// are contiguous, so each tap is one vector load of neighbouring channels and there is no reduction across lanes. Plan
 /// widens the weights to int32 [taps][C16] (the multiply needs no widening at Run), folds -z_x * sum_t w into the bias, and
 /// points padding taps at a row of z_x, which the folded term cancels exactly: the loop has no branch for padding.
-/// Work items are output rows (n, d, h); each pixel gathers its tap pointers, then the ISA's channel loop runs.
+/// Plan also finds the output columns whose window lies inside the input's width ([InteriorBegin, InteriorEnd)). Work
+/// items are output rows (n, d, h): a row computes its window rows' start pointers once; border pixels gather their taps
+/// one by one, and when every window row is inside the input the interior columns are one call of the ISA's row loop,
+/// whose tap pointers advance by stride x C per pixel. This replaces a per-pixel table: at most KD * KH row pointers and
+/// one gather per row are computed at Run, against 9 pointers x 8 bytes per pixel a table would stream from memory.
 /// </summary>
 internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
     where TPixel : struct, IS8DepthwisePixel
@@ -35,6 +64,7 @@ internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
     private readonly sbyte* _y; // [N, OD, OH, OW, C]
     private readonly ConvGeometry _g;
     private readonly int _taps, _wStride;
+    private readonly int _interiorBegin, _interiorEnd; // output columns whose whole window is inside the input's width
     private readonly int[] _weights; // [taps][C16] int32, pinned
     private readonly int[] _bias;    // [C16] folded, pinned
     private readonly sbyte[] _zero;  // [C16] of z_x, pinned
@@ -78,6 +108,18 @@ internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
 
         _requant = new S8RequantParams(plan.Requant, c);
         _pool = plan.Pool;
+        (_interiorBegin, _interiorEnd) = Interior(g.InW, g.OutW, g.KW, g.StrideW, g.DilationW, g.PadW);
+    }
+
+    /// <summary>Output columns [begin, end) whose taps iw = ow * stride - pad + kw * dilation all lie in [0, inW); begin == end if none.</summary>
+    internal static (int Begin, int End) Interior(int inW, int outW, int kw, int stride, int dilation, int pad)
+    {
+        int begin = (pad + stride - 1) / stride;                   // first ow with ow * stride - pad >= 0
+        long reach = ((long)(kw - 1) * dilation) - pad;            // last tap's offset from ow * stride
+        long last = inW - 1 - reach;                               // ow * stride <= last
+        int end = last < 0 ? 0 : (int)Math.Min(outW, (last / stride) + 1);
+        begin = Math.Min(begin, outW);
+        return end > begin ? (begin, end) : (begin, begin);
     }
 
     public override string Name => _name;
@@ -114,30 +156,62 @@ internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
         int od = rest % g.OutD, n = rest / g.OutD;
         int c = g.InC;
         sbyte** taps = stackalloc sbyte*[_taps];
+        sbyte** rows = stackalloc sbyte*[g.KD * g.KH]; // each window row's pixel 0, or null outside the input
         sbyte* zero = Pin(_zero);
         int* w = Pin(_weights), bias = Pin(_bias);
         S8RequantView q = _requant.At(0);
         sbyte* y = _y + ((long)item * g.OutW * c);
-        for (int ow = 0; ow < g.OutW; ow++, y += c)
+        bool rowsInside = true;
+        for (int kd = 0, r = 0; kd < g.KD; kd++)
         {
-            int t = 0;
-            for (int kd = 0; kd < g.KD; kd++)
+            int id = (od * g.StrideD) - g.PadD + (kd * g.DilationD);
+            for (int kh = 0; kh < g.KH; kh++, r++)
             {
-                int id = (od * g.StrideD) - g.PadD + (kd * g.DilationD);
-                for (int kh = 0; kh < g.KH; kh++)
-                {
-                    int ih = (oh * g.StrideH) - g.PadH + (kh * g.DilationH);
-                    bool rowInside = (uint)id < (uint)g.InD && (uint)ih < (uint)g.InH;
-                    sbyte* row = _x + ((((((long)n * g.InD) + id) * g.InH) + ih) * g.InW * c);
-                    for (int kw = 0; kw < g.KW; kw++, t++)
-                    {
-                        int iw = (ow * g.StrideW) - g.PadW + (kw * g.DilationW);
-                        taps[t] = rowInside && (uint)iw < (uint)g.InW ? row + ((long)iw * c) : zero;
-                    }
-                }
+                int ih = (oh * g.StrideH) - g.PadH + (kh * g.DilationH);
+                bool inside = (uint)id < (uint)g.InD && (uint)ih < (uint)g.InH;
+                rows[r] = inside ? _x + ((((((long)n * g.InD) + id) * g.InH) + ih) * g.InW * c) : null;
+                rowsInside &= inside;
             }
+        }
 
-            TPixel.Run(taps, _taps, w, _wStride, bias, y, c, q);
+        int begin = _interiorBegin, end = _interiorEnd;
+        if (!rowsInside)
+        {
+            begin = end = g.OutW; // the window leaves the input vertically: every pixel gathers
+        }
+
+        for (int ow = 0; ow < begin; ow++)
+        {
+            Gather(taps, rows, zero, ow);
+            TPixel.Run(taps, _taps, w, _wStride, bias, y + ((long)ow * c), c, q);
+        }
+
+        if (end > begin)
+        {
+            Gather(taps, rows, zero, begin);
+            TPixel.RunRow(taps, _taps, (nint)g.StrideW * c, end - begin, w, _wStride, bias, y + ((long)begin * c), c, q);
+        }
+
+        for (int ow = Math.Max(end, begin); ow < g.OutW; ow++)
+        {
+            Gather(taps, rows, zero, ow);
+            TPixel.Run(taps, _taps, w, _wStride, bias, y + ((long)ow * c), c, q);
+        }
+    }
+
+    /// <summary>The tap pointers of output column ow: its input pixel in each window row, or the z_x row outside the input.</summary>
+    private void Gather(sbyte** taps, sbyte** rows, sbyte* zero, int ow)
+    {
+        ConvGeometry g = _g;
+        int c = g.InC;
+        for (int r = 0, t = 0, rowCount = g.KD * g.KH; r < rowCount; r++)
+        {
+            sbyte* row = rows[r];
+            for (int kw = 0; kw < g.KW; kw++, t++)
+            {
+                int iw = (ow * g.StrideW) - g.PadW + (kw * g.DilationW);
+                taps[t] = row is not null && (uint)iw < (uint)g.InW ? row + ((long)iw * c) : zero;
+            }
         }
     }
 

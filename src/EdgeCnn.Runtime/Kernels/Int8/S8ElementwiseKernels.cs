@@ -53,6 +53,41 @@ internal sealed unsafe class S8AddPlan(sbyte* a, sbyte* b, sbyte* y, int count, 
     public S8AddParams Parameters { get; } = parameters;
 }
 
+/// <summary>An int8 unary node defined by its 256-entry table (activations: table[q + 128] = quantize_y(f(dequantize_x(q)))).</summary>
+internal sealed unsafe class S8LutPlan(sbyte* x, sbyte* y, int count, sbyte[] table)
+{
+    public sbyte* X { get; } = x;
+
+    public sbyte* Y { get; } = y;     // may be the bytes of X
+
+    public int Count { get; } = count;
+
+    public sbyte[] Table { get; } = table;
+}
+
+/// <summary>An int8 table lookup on AVX2 (<see cref="S8LutAvx2"/>) or Vector128 (<see cref="S8LutVector128"/>); the slices are laid out at Plan.</summary>
+internal sealed unsafe class S8LutKernel(string name, S8LutPlan p, bool avx2) : Kernel
+{
+    private readonly byte[] _slices = S8LutAvx2.Slices(p.Table); // pinned
+
+    public override string Name => name;
+
+    public override void Run()
+    {
+        fixed (byte* slices = _slices)
+        {
+            if (avx2)
+            {
+                S8LutAvx2.Run(p.X, p.Y, p.Count, slices);
+            }
+            else
+            {
+                S8LutVector128.Run(p.X, p.Y, p.Count, slices);
+            }
+        }
+    }
+}
+
 /// <summary>One int8 concat input: its data, block per outer row, where the block lands, and its requantization if any.</summary>
 internal readonly record struct S8ConcatPart(nint Data, int Chunk, int Offset, bool Requantize, int InputZeroPoint, S8Rescale Rescale);
 
@@ -126,32 +161,114 @@ internal sealed unsafe class S8AddKernel(string name, S8AddPlan p, bool avx2) : 
     }
 }
 
-/// <summary>int8 Concat: parts with the output's quantization are copied, the others requantized by the vector row.</summary>
-internal sealed unsafe class S8ConcatKernel(string name, S8ConcatPlan p, bool avx2) : Kernel
+/// <summary>
+/// int8 Concat: parts with the output's quantization are copied, the others requantized by the vector row. A part whose
+/// block per outer row is short (a few channels concatenated over many pixels or anchors) would pay a call and a vector
+/// tail for every few bytes: it goes through a 256-entry table of that part's requantization instead, filled at Plan by
+/// the same vector row over all 256 inputs, so the result is the vector row's (bit-exact with the reference) by construction.
+/// </summary>
+internal sealed unsafe class S8ConcatKernel : Kernel
 {
-    public override string Name => name;
+    /// <summary>Blocks shorter than this (bytes) use the table or a plain byte loop.</summary>
+    internal const int ShortChunk = 16;
+
+    private readonly string _name;
+    private readonly S8ConcatPlan _p;
+    private readonly bool _avx2;
+    private readonly sbyte[]?[] _tables; // [part]: requantization of every int8 input, for short requantizing parts
+
+    public S8ConcatKernel(string name, S8ConcatPlan p, bool avx2)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        _name = name;
+        _p = p;
+        _avx2 = avx2;
+        _tables = new sbyte[]?[p.Parts.Length];
+        for (int i = 0; i < p.Parts.Length; i++)
+        {
+            S8ConcatPart part = p.Parts[i];
+            if (part.Requantize && part.Chunk < ShortChunk)
+            {
+                sbyte[] all = new sbyte[256], table = new sbyte[256];
+                for (int v = 0; v < 256; v++)
+                {
+                    all[v] = (sbyte)(v - 128);
+                }
+
+                fixed (sbyte* x = all, y = table)
+                {
+                    Requantize(x, y, 256, part, p.OutputZeroPoint, avx2);
+                }
+
+                _tables[i] = table;
+            }
+        }
+    }
+
+    public override string Name => _name;
 
     public override void Run()
     {
-        foreach (S8ConcatPart part in p.Parts)
+        S8ConcatPlan p = _p;
+        for (int i = 0; i < p.Parts.Length; i++)
         {
+            S8ConcatPart part = p.Parts[i];
             var x = (sbyte*)part.Data;
             sbyte* y = p.Y + part.Offset;
-            for (int o = 0; o < p.Outer; o++, x += part.Chunk, y += p.OutputChunk)
+            int chunk = part.Chunk;
+            if (chunk < ShortChunk)
+            {
+                if (_tables[i] is not { } table)
+                {
+                    for (int o = 0; o < p.Outer; o++, x += chunk, y += p.OutputChunk)
+                    {
+                        for (int k = 0; k < chunk; k++)
+                        {
+                            y[k] = x[k];
+                        }
+                    }
+
+                    continue;
+                }
+
+                fixed (sbyte* t = table)
+                {
+                    sbyte* lut = t + 128; // indexed by the signed input
+                    for (int o = 0; o < p.Outer; o++, x += chunk, y += p.OutputChunk)
+                    {
+                        for (int k = 0; k < chunk; k++)
+                        {
+                            y[k] = lut[x[k]];
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            for (int o = 0; o < p.Outer; o++, x += chunk, y += p.OutputChunk)
             {
                 if (!part.Requantize)
                 {
-                    new ReadOnlySpan<sbyte>(x, part.Chunk).CopyTo(new Span<sbyte>(y, part.Chunk));
-                }
-                else if (avx2)
-                {
-                    S8ElementwiseAvx2.RequantizeRow(x, y, part.Chunk, part.InputZeroPoint, p.OutputZeroPoint, part.Rescale);
+                    new ReadOnlySpan<sbyte>(x, chunk).CopyTo(new Span<sbyte>(y, chunk));
                 }
                 else
                 {
-                    S8ElementwiseVector128.RequantizeRow(x, y, part.Chunk, part.InputZeroPoint, p.OutputZeroPoint, part.Rescale);
+                    Requantize(x, y, chunk, part, p.OutputZeroPoint, _avx2);
                 }
             }
+        }
+    }
+
+    private static void Requantize(sbyte* x, sbyte* y, int count, in S8ConcatPart part, int outputZeroPoint, bool avx2)
+    {
+        if (avx2)
+        {
+            S8ElementwiseAvx2.RequantizeRow(x, y, count, part.InputZeroPoint, outputZeroPoint, part.Rescale);
+        }
+        else
+        {
+            S8ElementwiseVector128.RequantizeRow(x, y, count, part.InputZeroPoint, outputZeroPoint, part.Rescale);
         }
     }
 }

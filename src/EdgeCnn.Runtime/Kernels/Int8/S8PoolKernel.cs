@@ -49,7 +49,8 @@ public unsafe interface IS8PoolPixel
 /// <summary>
 /// int8 max / average pooling, channels-last: for each output pixel the in-input taps of its window are gathered as row
 /// pointers, then the ISA's channel loop reduces them across vectors of neighbouring channels. Padding taps never
-/// contribute (as the reference); an empty window yields real 0.
+/// contribute (as the reference); an empty window yields real 0. Each axis's windows (first and last valid tap, padded
+/// count: three integer divisions each) are resolved once at Plan, not for every output pixel at Run.
 /// </summary>
 internal sealed unsafe class S8PoolKernel<TPixel> : Kernel
     where TPixel : struct, IS8PoolPixel
@@ -60,6 +61,7 @@ internal sealed unsafe class S8PoolKernel<TPixel> : Kernel
     private readonly bool _identity;
     private readonly S8Rescale[] _averageRescale; // [divisor]
     private readonly sbyte*[] _taps;              // [taps] row pointers of the current window (pinned by fixed in Run)
+    private readonly AxisWindow[] _wd, _wh, _ww;   // [OutD], [OutH], [OutW]: each output index's window on that axis
 
     public S8PoolKernel(string name, S8PoolPlan plan)
     {
@@ -78,6 +80,21 @@ internal sealed unsafe class S8PoolKernel<TPixel> : Kernel
 
         // A window's in-input taps are distinct input positions: at most min(kernel volume, input positions) of them.
         _taps = new sbyte*[Math.Min(plan.Geometry.KernelVolume, plan.Geometry.InputSpatial)];
+        PoolGeometry g = plan.Geometry;
+        _wd = Windows(g, 0, g.OutD);
+        _wh = Windows(g, 1, g.OutH);
+        _ww = Windows(g, 2, g.OutW);
+    }
+
+    private static AxisWindow[] Windows(PoolGeometry g, int axis, int count)
+    {
+        var w = new AxisWindow[count];
+        for (int o = 0; o < count; o++)
+        {
+            w[o] = g.Window(axis, o);
+        }
+
+        return w;
     }
 
     public override string Name => _name;
@@ -98,13 +115,13 @@ internal sealed unsafe class S8PoolKernel<TPixel> : Kernel
                 sbyte* batch = p.X + ((long)n * g.InputSpatial * c);
                 for (int od = 0; od < g.OutD; od++)
                 {
-                    AxisWindow wd = g.Window(0, od);
+                    AxisWindow wd = _wd[od];
                     for (int oh = 0; oh < g.OutH; oh++)
                     {
-                        AxisWindow wh = g.Window(1, oh);
+                        AxisWindow wh = _wh[oh];
                         for (int ow = 0; ow < g.OutW; ow++, y += c)
                         {
-                            AxisWindow ww = g.Window(2, ow);
+                            AxisWindow ww = _ww[ow];
                             int count = 0;
                             for (int kd = wd.First; kd < wd.End; kd++)
                             {

@@ -14,6 +14,10 @@ public readonly unsafe struct S8DepthwiseAvx2 : IS8DepthwisePixel
 {
     public static bool IsSupported => Avx2.IsSupported;
 
+    /// <summary>One pixel at a time (<see cref="S8DepthwiseRows.PerPixel"/>).</summary>
+    public static void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q) =>
+        S8DepthwiseRows.PerPixel<S8DepthwiseAvx2>(x, taps, step, pixels, w, wStride, bias, y, channels, channels, q);
+
     public static void Run(sbyte** x, int taps, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
     {
         int c = 0;

@@ -73,6 +73,22 @@ public class S8AllocationTests
             case OpCode.Sub:
                 b.Output(b.Sub(b.Input("a", DataType.Int8, [3, 45], s_q), b.Input("b", DataType.Int8, [3, 45], QuantizationInfo.PerTensor(0.1f, 0)), s_q));
                 break;
+            case OpCode.Mul:
+                b.Output(b.Mul(b.Input("a", DataType.Int8, [3, 45, 2], s_q), b.Input("b", DataType.Int8, [1, 1, 2], QuantizationInfo.PerTensor(0.1f, 0)), s_q));
+                break;
+            case OpCode.Div:
+                b.Output(b.Div(b.Input("a", DataType.Int8, [3, 45, 2], s_q), b.Input("b", DataType.Int8, [3, 45, 2], QuantizationInfo.PerTensor(0.1f, 0)), s_q));
+                break;
+            case OpCode.Relu or OpCode.Clip or OpCode.LeakyRelu or OpCode.Elu or OpCode.Selu or OpCode.Sigmoid or OpCode.Tanh or OpCode.Softplus
+                or OpCode.HardSigmoid or OpCode.HardSwish or OpCode.Silu or OpCode.Exp:
+                b.Output(b.Node(row.Op, [b.Input("x", DataType.Int8, [3, 45], s_q)], null, QuantizationInfo.PerTensor(0.02f, -5)));
+                break;
+            case OpCode.Softmax:
+                b.Output(b.Node(OpCode.Softmax, [b.Input("x", DataType.Int8, [40, 2], s_q)], [NodeAttribute.Int(AttributeKey.Axis, -1)], QuantizationInfo.PerTensor(1f / 256, -128)));
+                break;
+            case OpCode.Pad:
+                b.Output(b.Pad(b.Input("x", DataType.Int8, [1, 7, 7, 5], s_q), [0, 1, 2, 0, 0, 2, 1, 0]));
+                break;
             case OpCode.Concat:
                 b.Output(b.Concat([b.Input("a", DataType.Int8, [3, 45], s_q), b.Input("b", DataType.Int8, [3, 7], QuantizationInfo.PerTensor(0.1f, 0))], 1, s_q));
                 break;

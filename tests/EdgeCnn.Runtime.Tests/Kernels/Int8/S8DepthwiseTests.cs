@@ -89,4 +89,74 @@ public class S8DepthwiseTests
 
         Assert.True(accepted > 0, $"{kernel} accepted no case");
     }
+
+    /// <summary>
+    /// Rows long enough that the interior (one row-loop call, tap pointers advanced by stride x C) dominates, beside every
+    /// border shape: widths 1..24 under 3x3 windows with padding 0..2, strides 1 and 2 and dilations 1 and 2 (interiors
+    /// empty, one pixel, or all but the edges), channel counts on and off the 8- and 16-lane blocks.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Depthwise_rows_with_interiors_of_every_length_match_the_reference(string kernel)
+    {
+        KernelEntry<Runtime.Kernels.ConvS8Plan> e = S8GemmTests.Entry(kernel);
+        var rng = new Random(13);
+        int[] channels = [1, 7, 8, 9, 16, 17, 24, 33];
+        int cases = 0;
+        for (int w = 1; w <= 24; w++)
+        {
+            foreach ((int s, int d, int p) in ((int, int, int)[])[(1, 1, 1), (1, 1, 0), (2, 1, 1), (1, 2, 2), (2, 2, 1), (1, 1, 2)])
+            {
+                int outW = ((w + (2 * p) - ((2 * d) + 1)) / s) + 1;
+                int h = 3 + (w % 3);
+                int outH = ((h + (2 * p) - ((2 * d) + 1)) / s) + 1;
+                if (outW < 1 || outH < 1)
+                {
+                    continue;
+                }
+
+                int c = channels[cases++ % channels.Length];
+                var g = new ConvGeometry
+                {
+                    InH = h, InW = w, InC = c, OutH = outH, OutW = outW, OutC = c, KH = 3, KW = 3,
+                    StrideH = s, StrideW = s, DilationH = d, DilationW = d, PadH = p, PadW = p, Group = c,
+                };
+                S8GemmTests.CheckConv(e, g, rng, expectPlainGemm: null);
+            }
+        }
+
+        Assert.True(cases > 100, $"only {cases} cases ran");
+    }
+
+    [Fact]
+    public void The_interior_columns_are_exactly_those_whose_window_lies_inside_the_width()
+    {
+        for (int inW = 1; inW <= 20; inW++)
+        {
+            for (int k = 1; k <= 5; k++)
+            {
+                for (int s = 1; s <= 3; s++)
+                {
+                    for (int d = 1; d <= 3; d++)
+                    {
+                        for (int p = 0; p <= 4; p++)
+                        {
+                            int outW = ((inW + (2 * p) - (((k - 1) * d) + 1)) / s) + 1;
+                            if (outW < 1)
+                            {
+                                continue;
+                            }
+
+                            (int begin, int end) = Runtime.Kernels.Int8.S8DepthwiseConv<Runtime.Kernels.X86.S8DepthwiseAvx2>.Interior(inW, outW, k, s, d, p);
+                            for (int ow = 0; ow < outW; ow++)
+                            {
+                                bool inside = Enumerable.Range(0, k).All(t => (uint)((ow * s) - p + (t * d)) < (uint)inW);
+                                Assert.True(inside == (ow >= begin && ow < end), $"inW {inW} k {k} stride {s} dilation {d} pad {p}: column {ow} inside {inside}, interior [{begin}, {end})");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -33,6 +33,24 @@ public class S8ElementwiseTests
 
     public static TheoryData<string> ConcatRows() => Rows(OpCode.Concat, DataType.Int8);
 
+    public static TheoryData<string> MulRows() => Rows(OpCode.Mul, DataType.Int8);
+
+    public static TheoryData<string> DivRows() => Rows(OpCode.Div, DataType.Int8);
+
+    public static TheoryData<string> SoftmaxRows() => Rows(OpCode.Softmax, DataType.Int8);
+
+    public static TheoryData<string> LutRows()
+    {
+        var data = new TheoryData<string>();
+        foreach (KernelInfo k in KernelTable.All.Where(k => k.Type == DataType.Int8 && !k.IsReference && k.CanExecute && k.Name.Contains("-lut-", StringComparison.Ordinal)
+            && k.Op is not (OpCode.Mul or OpCode.Div or OpCode.Softmax)))
+        {
+            data.Add(k.Name);
+        }
+
+        return data;
+    }
+
     private static readonly (float Scale, int Zero)[] s_quant = [(0.1f, 0), (0.0037f, -128), (3f, 127), (0.05f, 9), (1f, -7)];
 
     [Theory]
@@ -87,12 +105,76 @@ public class S8ElementwiseTests
         }
     }
 
+    /// <summary>
+    /// Mul (TFLite fixed point) and Div (via fp32) under broadcasting, as the table rows compute them: same shapes, a scalar,
+    /// a per-channel vector, a middle axis, both sides broadcast; quantizations with zero points at the ends; a zero divisor.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MulRows))]
+    [MemberData(nameof(DivRows))]
+    public void Mul_and_div_under_broadcasting_match_the_reference(string kernel)
+    {
+        var rng = new Random(25);
+        bool div = kernel.Contains("-vdiv-", StringComparison.Ordinal);
+        (int[] A, int[] B)[] shapes = [([2, 17], [2, 17]), ([1, 30, 2], [1]), ([1, 9, 4], [1, 1, 4]), ([3, 5, 2], [1, 5, 1]), ([4, 1, 3], [1, 6, 1]), ([1], [7, 3])];
+        for (int i = 0; i < shapes.Length * 3; i++)
+        {
+            (int[] sa, int[] sb) = shapes[i % shapes.Length];
+            (float qa, int za) = s_quant[i % s_quant.Length];
+            (float qb, int zb) = s_quant[(i + 2) % s_quant.Length];
+            (float qy, int zy) = s_quant[(i + 4) % s_quant.Length];
+            var b = new ModelBuilder();
+            TensorRef x0 = b.Input("a", DataType.Int8, sa, QuantizationInfo.PerTensor(qa, za));
+            TensorRef x1 = b.Input("b", DataType.Int8, sb, QuantizationInfo.PerTensor(qb, zb));
+            QuantizationInfo y = QuantizationInfo.PerTensor(qy, zy);
+            b.Output(div ? b.Div(x0, x1, y) : b.Mul(x0, x1, y));
+            Compare(b, kernel, $"{(div ? "div" : "mul")} [{string.Join(",", sa)}] x [{string.Join(",", sb)}] a ({qa}, {za}) b ({qb}, {zb}) y ({qy}, {zy})", rng, null);
+        }
+    }
+
+    /// <summary>Every activation's table row over every length 1..70 (each tail of 32) and two long ones, in place of the reference table loop.</summary>
+    [Theory]
+    [MemberData(nameof(LutRows))]
+    public void Activation_tables_match_the_reference(string kernel)
+    {
+        Assert.True(((IEnumerable<object[]>)LutRows()).Count() >= 12, "every int8 activation has a table row");
+        var rng = new Random(27);
+        OpCode op = KernelTable.Find(kernel).Op;
+        foreach (int n in Enumerable.Range(1, 70).Concat([257, 1000]))
+        {
+            (float qi, int zi) = s_quant[n % s_quant.Length];
+            (float qo, int zo) = s_quant[(n / 5) % s_quant.Length];
+            var b = new ModelBuilder();
+            b.Output(b.Node(op, [b.Input("x", DataType.Int8, [1, n], QuantizationInfo.PerTensor(qi, zi))], null, QuantizationInfo.PerTensor(qo, zo)));
+            Compare(b, kernel, $"{op} n {n} x ({qi}, {zi}) y ({qo}, {zo})", rng, null);
+        }
+    }
+
+    /// <summary>Softmax along the last, a middle and the first axis, rows of 1 to 40, input scales small and large, with the converter's 1/256 output.</summary>
+    [Theory]
+    [MemberData(nameof(SoftmaxRows))]
+    public void Softmax_matches_the_reference(string kernel)
+    {
+        var rng = new Random(26);
+        (int[] Shape, int Axis)[] cases = [([4420, 2], 1), ([3, 40], -1), ([2, 5, 3], 1), ([7, 1], 1), ([6, 4], 0), ([1, 17], 1)];
+        for (int i = 0; i < cases.Length * 2; i++)
+        {
+            (int[] shape, int axis) = cases[i % cases.Length];
+            (float qi, int zi) = s_quant[i % s_quant.Length];
+            QuantizationInfo qy = i % 2 == 0 ? QuantizationInfo.PerTensor(1f / 256, -128) : QuantizationInfo.PerTensor(0.01f, -20);
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Int8, shape, QuantizationInfo.PerTensor(qi, zi));
+            b.Output(b.Node(OpCode.Softmax, [x], [NodeAttribute.Int(AttributeKey.Axis, axis)], qy));
+            Compare(b, kernel, $"softmax [{string.Join(",", shape)}] axis {axis} x ({qi}, {zi}) y ({qy.Scale}, {qy.ZeroPoint})", rng, null);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ConcatRows))]
     public void Concat_requantization_matches_the_reference(string kernel)
     {
         var rng = new Random(24);
-        foreach ((int[] shape, int axis) in new (int[], int)[] { ([2, 3, 5], 2), ([2, 7, 3], 1), ([1, 4, 33], 2), ([3, 1, 1], 0) })
+        foreach ((int[] shape, int axis) in new (int[], int)[] { ([2, 3, 5], 2), ([2, 7, 3], 1), ([1, 4, 33], 2), ([3, 1, 1], 0), ([1, 300, 2], 2), ([7, 15], 1), ([9, 4, 1], 2) })
         {
             var b = new ModelBuilder();
             var inputs = new TensorRef[3];
