@@ -41,8 +41,10 @@ public static partial class KernelTable
         kernels.Add(Winograd<Gemm6x8Vector128, Ops128, Vector128<float>>("f32-conv-winograd-f23-6x8-minmax-v128", v128, WinogradPriority(100), VectorWidth.V128));
 
         kernels.Add(Depthwise<DwVector512>("f32-conv-dw-minmax-avx512", v512, 310, VectorWidth.V512));
+        kernels.Add(Depthwise3x3Rows<Dw3x3RowsVector256, Dw3x3Vector256>("f32-conv-dw-3x3-rows-minmax-avx2", v256, 225, VectorWidth.V256));
         kernels.Add(Depthwise<Dw3x3Vector256>("f32-conv-dw-3x3-minmax-avx2", v256, 220, VectorWidth.V256));
         kernels.Add(Depthwise<DwVector256>("f32-conv-dw-minmax-avx2", v256, 210, VectorWidth.V256));
+        kernels.Add(Depthwise3x3Rows<Dw3x3RowsVector128, Dw3x3Vector128>("f32-conv-dw-3x3-rows-minmax-v128", v128, 125, VectorWidth.V128));
         kernels.Add(Depthwise<Dw3x3Vector128>("f32-conv-dw-3x3-minmax-v128", v128, 120, VectorWidth.V128));
         kernels.Add(Depthwise<DwVector128>("f32-conv-dw-minmax-v128", v128, 110, VectorWidth.V128));
 
@@ -130,6 +132,13 @@ public static partial class KernelTable
         where TMicro : IDwMicrokernelF32 =>
         new(name, OpCode.Conv, DataType.Float32, isa, priority, DwConvF32Kernel<TMicro>.Accepts,
             (p, k) => new DwConvF32Kernel<TMicro>(k.Name, p, width), 1, TMicro.ChannelTile);
+
+    /// <summary>3x3 depthwise with interior runs addressed directly (TRows) and borders through the indirection buffer (TEdge).</summary>
+    private static KernelEntry<ConvF32Plan> Depthwise3x3Rows<TRows, TEdge>(string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TRows : IDwRowMicrokernelF32
+        where TEdge : IDwMicrokernelF32 =>
+        new(name, OpCode.Conv, DataType.Float32, isa, priority, DwConv3x3RowsF32Kernel<TRows, TEdge>.Accepts,
+            (p, k) => new DwConv3x3RowsF32Kernel<TRows, TEdge>(k.Name, p, width), 1, TRows.ChannelTile);
 
     private static KernelEntry<ConvF32Plan> Gemm<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
         where TMicro : IGemmMicrokernelF32 =>
