@@ -61,9 +61,14 @@ public static partial class KernelTable
         foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.MaxPool, OpCode.AveragePool, OpCode.GlobalMaxPool, OpCode.GlobalAveragePool])
         {
             string name = $"f32-{op.ToString().ToLowerInvariant()}";
-            kernels.Add(Widths<PoolF32Plan>(op, name, 300, PoolF32VectorKernel<Ops512, Vector512<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
-            kernels.Add(Widths<PoolF32Plan>(op, name, 200, PoolF32VectorKernel<Ops256, Vector256<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
-            kernels.Add(Widths<PoolF32Plan>(op, name, 100, PoolF32VectorKernel<Ops128, Vector128<float>>.Accepts, (p, k) => new PoolF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+            if (op is OpCode.MaxPool or OpCode.GlobalMaxPool)
+            {
+                Pool<MaxPooling>(kernels, op, name);
+            }
+            else
+            {
+                Pool<AveragePooling>(kernels, op, name);
+            }
         }
 
         foreach (OpCode op in (ReadOnlySpan<OpCode>)[OpCode.Softmax, OpCode.LogSoftmax])
@@ -107,6 +112,17 @@ public static partial class KernelTable
             _ => ("v128", IsaRequirement.Vector128),
         };
         return new KernelEntry<TPlan>($"{name}-{isaName}", op, DataType.Float32, isa, priority, accepts, create);
+    }
+
+    private static void Pool<TReduce>(List<KernelInfo> kernels, OpCode op, string name)
+        where TReduce : IPoolReduction
+    {
+        kernels.Add(Widths<PoolF32Plan>(op, name, 300, PoolF32VectorKernel<Ops512, Vector512<float>, TReduce>.Accepts,
+            (p, k) => new PoolF32VectorKernel<Ops512, Vector512<float>, TReduce>(k.Name, p)));
+        kernels.Add(Widths<PoolF32Plan>(op, name, 200, PoolF32VectorKernel<Ops256, Vector256<float>, TReduce>.Accepts,
+            (p, k) => new PoolF32VectorKernel<Ops256, Vector256<float>, TReduce>(k.Name, p)));
+        kernels.Add(Widths<PoolF32Plan>(op, name, 100, PoolF32VectorKernel<Ops128, Vector128<float>, TReduce>.Accepts,
+            (p, k) => new PoolF32VectorKernel<Ops128, Vector128<float>, TReduce>(k.Name, p)));
     }
 
     private static void Unary<TFunction>(List<KernelInfo> kernels, OpCode op, Func<Ops.NodeContext, TFunction> function)

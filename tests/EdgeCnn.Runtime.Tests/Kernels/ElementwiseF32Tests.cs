@@ -50,7 +50,8 @@ public class ElementwiseF32Tests
     public void Pooling_matches_reference_for_windows_pads_and_channel_tails(string kernel)
     {
         OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
-        foreach (int c in (int[])[1, 3, 4, 8, 13, 16, 17, 33])
+        // 23, 45, 87: four-vector blocks, then single vectors, then a scalar tail at each width (4, 8, 16 lanes).
+        foreach (int c in (int[])[1, 3, 4, 8, 13, 16, 17, 23, 33, 45, 87])
         {
             Check(op, kernel, [1, 7, 6, c], [3, 3], [2, 2], [1, 1, 1, 1], null, false, false);
             Check(op, kernel, [2, 6, 6, c], [2, 2], [2, 2], null, null, false, false);
