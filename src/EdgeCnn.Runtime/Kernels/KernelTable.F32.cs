@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
+using EdgeCnn.Runtime.Kernels.Pad;
 using EdgeCnn.Runtime.Kernels.Reference;
 using EdgeCnn.Runtime.Kernels.Transpose;
 using EdgeCnn.Runtime.Kernels.Vector;
@@ -91,6 +92,10 @@ public static partial class KernelTable
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 300, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 200, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 100, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+
+        // Constant Pad / crop as row copies and fills (ISA None: memmove and Span.Fill vectorize themselves).
+        kernels.Add(new KernelEntry<PadPlan>("f32-pad-constant-rows-scalar", OpCode.Pad, DataType.Float32, IsaRequirement.None, 50,
+            PadConstantRowsKernel<float>.Accepts, (p, k) => new PadConstantRowsKernel<float>(k.Name, p, p.Fill)));
 
         // Layout changes (NCHW <-> NHWC at the graph edges): register tiles on AVX2, cache tiles anywhere else. The blocked
         // rows are scalar (ISA None) and serve int8 too (KernelTable.S8.cs): a transpose only moves elements.

@@ -82,6 +82,12 @@ internal sealed class PadOperator : Operator
         string fill = ((PadFill)mode).ToString().ToLowerInvariant();
         if (x.Type == DataType.Float32)
         {
+            var plan = new Kernels.Pad.PadPlan(x.Type, ctx.InputPointer(0), ctx.OutputPointer(0), x.Shape, y.Shape, begin, mode, value);
+            if (Kernels.KernelTable.ChooseOptimized(Code, x.Type, plan, ctx.Options)?.Create(plan) is { } fast)
+            {
+                return fast;
+            }
+
             return new PadKernel<float>($"f32-pad-{fill}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), x.Shape, y.Shape,
                 begin, mode, value);
         }

@@ -79,6 +79,7 @@ public class KernelAllocationTests
                 or OpCode.Silu or OpCode.Exp => () => One(b => b.Node(row.Op, b.Input("x", DataType.Float32, [1, 53]))),
             OpCode.BatchNorm => () => One(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 3, 4, 19]), new float[19], new float[19], new float[19], new float[19])),
             OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
+            OpCode.Pad => () => One(b => b.Pad(b.Input("x", DataType.Float32, [1, 6, 5, 7]), [0, 1, -1, 0, 0, 2, 1, -3])),
             _ => null,
         };
     }
