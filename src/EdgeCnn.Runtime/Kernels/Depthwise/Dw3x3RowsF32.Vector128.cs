@@ -43,7 +43,7 @@ internal readonly unsafe struct Dw3x3RowsVector128 : IDwRowMicrokernelF32
                 acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(x2), k6, acc0);
                 acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(x2 + tapStep), k7, acc1);
                 acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(x2 + t2), k8, acc0);
-                Vector128.Min(Vector128.Max(acc0 + acc1, vmin), vmax).Store(yp);
+                Vector128.MinNative(vmax, Vector128.MaxNative(vmin, acc0 + acc1)).Store(yp);
             }
         }
 

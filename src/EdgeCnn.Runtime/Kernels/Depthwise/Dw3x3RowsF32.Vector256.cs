@@ -43,7 +43,7 @@ internal readonly unsafe struct Dw3x3RowsVector256 : IDwRowMicrokernelF32
                 acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(x2), k6, acc0);
                 acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(x2 + tapStep), k7, acc1);
                 acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(x2 + t2), k8, acc0);
-                Vector256.Min(Vector256.Max(acc0 + acc1, vmin), vmax).Store(yp);
+                Vector256.MinNative(vmax, Vector256.MaxNative(vmin, acc0 + acc1)).Store(yp);
             }
         }
 
