@@ -37,6 +37,11 @@ public static partial class KernelTable
             kernels.Add(Gemv<Gemv1x8Vector128>(op, $"f32-{o}-gemv-1x8-minmax-v128", v128, 105, VectorWidth.V128));
         }
 
+        // Few input channels (the stems): taps that are whole kernel rows of the padded input; above the GEMM of their width.
+        kernels.Add(GemmRows<Gemm7x16Vector512>("f32-conv-gemm-rows-7x16-minmax-avx512", v512, 302, VectorWidth.V512));
+        kernels.Add(GemmRows<Gemm6x16Vector256>("f32-conv-gemm-rows-6x16-minmax-avx2", v256, 202, VectorWidth.V256));
+        kernels.Add(GemmRows<Gemm6x8Vector128>("f32-conv-gemm-rows-6x8-minmax-v128", v128, 102, VectorWidth.V128));
+
         kernels.Add(Winograd<Gemm7x16Vector512, Ops512, Vector512<float>>("f32-conv-winograd-f23-7x16-minmax-avx512", v512, WinogradPriority(300), VectorWidth.V512));
         kernels.Add(Winograd<Gemm6x16Vector256, Ops256, Vector256<float>>("f32-conv-winograd-f23-6x16-minmax-avx2", v256, WinogradPriority(200), VectorWidth.V256));
         kernels.Add(Winograd<Gemm6x8Vector128, Ops128, Vector128<float>>("f32-conv-winograd-f23-6x8-minmax-v128", v128, WinogradPriority(100), VectorWidth.V128));
@@ -165,6 +170,11 @@ public static partial class KernelTable
         where TMicro : IGemmMicrokernelF32 =>
         new(name, op, DataType.Float32, isa, priority, p => p.IsPlain, (p, k) => new ConvGemmF32Kernel<TMicro>(k.Name, p, width),
             TMicro.MR, TMicro.NR);
+
+    private static KernelEntry<ConvF32Plan> GemmRows<TMicro>(string name, IsaRequirement isa, int priority, VectorWidth width)
+        where TMicro : IGemmMicrokernelF32 =>
+        new(name, OpCode.Conv, DataType.Float32, isa, priority, ConvGemmRowsF32Kernel<TMicro>.Accepts,
+            (p, k) => new ConvGemmRowsF32Kernel<TMicro>(k.Name, p, width), TMicro.MR, TMicro.NR);
 
     /// <summary>A GEMV row: the GEMM driver over a one-row microkernel, for plain nodes with a single output row (M = 1).</summary>
     private static KernelEntry<ConvF32Plan> Gemv<TMicro>(OpCode op, string name, IsaRequirement isa, int priority, VectorWidth width)
