@@ -28,6 +28,12 @@ public class DwConvF32Tests
             // stride 2 and dilation 2 moving the first and last interior column.
             Check(kernel, [1, 11, 12, c], 3, 3, new ConvOptions { Group = c, Strides = [2, 2], Pads = [1, 1, 1, 1] }, true);
             Check(kernel, [1, 9, 13, c], 3, 3, new ConvOptions { Group = c, Dilations = [2, 2], Pads = [0, 2, 1, 0] }, c % 2 == 1);
+            if (c >= 32)
+            {
+                // Interior runs longer than one L1-sized segment (24 and 16 pixels at these widths): segment seams.
+                Check(kernel, [1, 4, 40, c], 3, 3, new ConvOptions { Group = c, Pads = [1, 1, 1, 1] }, true);
+                Check(kernel, [1, 5, 70, c], 3, 3, new ConvOptions { Group = c, Strides = [2, 2], Pads = [1, 1, 1, 1] }, true);
+            }
             if (!only3x3)
             {
                 Check(kernel, [1, 9, 8, c], 5, 5, new ConvOptions { Group = c, Strides = [2, 2], Pads = [2, 2, 2, 2] }, true);

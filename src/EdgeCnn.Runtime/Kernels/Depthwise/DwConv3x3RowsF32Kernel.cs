@@ -28,6 +28,7 @@ internal sealed unsafe class DwConv3x3RowsF32Kernel<TRows, TEdge> : Kernel, IPar
     private readonly int _inW, _inH, _inD, _strideH, _strideD, _padH, _padD, _dilationH;
     private readonly int _interiorFirst, _interiorCount; // output columns whose 3 horizontal taps lie inside the input
     private readonly nint _tapStep, _pixelStep, _columnStart; // elements
+    private readonly int _segment; // interior pixels per microkernel call: their input window stays in L1 across channel tiles
     private readonly float _min, _max;
     private readonly FusedActivationSpec _activation;
     private readonly VectorWidth _epilogueWidth;
@@ -62,6 +63,10 @@ internal sealed unsafe class DwConv3x3RowsF32Kernel<TRows, TEdge> : Kernel, IPar
         _pixelStep = (nint)g.StrideW * _channels;
         _columnStart = (((nint)_interiorFirst * g.StrideW) - g.PadW) * _channels;
 
+        // The microkernel sweeps its run once per channel tile; a run whose 3 input rows fit in L1 (16 KiB of the 32) is
+        // fetched from L2 once instead of once per pair of tiles (a 64-byte line holds two 8-channel tiles).
+        long windowBytes = 3L * ((g.StrideW * 8L) + (2L * g.DilationW) + 1) * _channels * sizeof(float);
+        _segment = (int)Math.Clamp(8 * (L1Budget / Math.Max(1, windowBytes)), 16, Math.Max(16, g.OutW));
         int tile = TRows.ChannelTile;
         _packed = new PinnedBuffer<float>(DwPacking.Floats(_channels, 9, tile));
         DwPacking.Pack(new ReadOnlySpan<float>(plan.Tensors.W, plan.Tensors.WCount), new ReadOnlySpan<float>(plan.Tensors.Bias, plan.Tensors.BiasCount),
@@ -73,6 +78,8 @@ internal sealed unsafe class DwConv3x3RowsF32Kernel<TRows, TEdge> : Kernel, IPar
         _epilogueWidth = epilogueWidth;
         _pool = plan.Pool;
     }
+
+    private const long L1Budget = 16 * 1024;
 
     public override string Name => _name;
 
@@ -114,7 +121,14 @@ internal sealed unsafe class DwConv3x3RowsF32Kernel<TRows, TEdge> : Kernel, IPar
             float* r0 = _x + ((((((long)n * _inD) + id) * _inH) + ih) * rowFloats) + _columnStart;
             float* r1 = r0 + (_dilationH * rowFloats);
             float* r2 = r1 + (_dilationH * rowFloats);
-            TRows.Run(_interiorCount, _channels, r0, r1, r2, _tapStep, _pixelStep, _packed.Pointer, row + ((long)_interiorFirst * _channels), _min, _max);
+            float* y = row + ((long)_interiorFirst * _channels);
+            for (int p = 0; p < _interiorCount; p += _segment)
+            {
+                nint offset = p * _pixelStep;
+                TRows.Run(Math.Min(_segment, _interiorCount - p), _channels, r0 + offset, r1 + offset, r2 + offset, _tapStep, _pixelStep,
+                    _packed.Pointer, y + ((long)p * _channels), _min, _max);
+            }
+
             int end = _interiorFirst + _interiorCount;
             Border(firstPixel + end, _width - end, row + ((long)end * _channels));
         }
