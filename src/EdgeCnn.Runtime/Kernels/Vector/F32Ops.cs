@@ -36,6 +36,12 @@ internal unsafe interface IF32Ops<TVec>
     static abstract float Sum(TVec v);
 
     static abstract float MaxAcross(TVec v);
+
+    /// <summary>
+    /// An output clamp: one max and one min instruction (MaxNative / MinNative) with v as the operand x86 returns when either
+    /// is NaN, so a NaN still propagates; a -0 clamped at 0 may stay -0. Not for reductions (a NaN accumulator would be lost).
+    /// </summary>
+    static abstract TVec Clamp(TVec v, TVec min, TVec max);
 }
 
 internal readonly unsafe struct Ops128 : IF32Ops<Vector128<float>>
@@ -65,6 +71,9 @@ internal readonly unsafe struct Ops128 : IF32Ops<Vector128<float>>
     public static Vector128<float> Exp(Vector128<float> x) => Vector128.Exp(x);
 
     public static float Sum(Vector128<float> v) => Vector128.Sum(v);
+
+    public static Vector128<float> Clamp(Vector128<float> v, Vector128<float> min, Vector128<float> max) =>
+        Vector128.MinNative(max, Vector128.MaxNative(min, v));
 
     public static float MaxAcross(Vector128<float> v) => MathF.Max(MathF.Max(v[0], v[1]), MathF.Max(v[2], v[3]));
 }
@@ -97,6 +106,9 @@ internal readonly unsafe struct Ops256 : IF32Ops<Vector256<float>>
 
     public static float Sum(Vector256<float> v) => Vector256.Sum(v);
 
+    public static Vector256<float> Clamp(Vector256<float> v, Vector256<float> min, Vector256<float> max) =>
+        Vector256.MinNative(max, Vector256.MaxNative(min, v));
+
     public static float MaxAcross(Vector256<float> v) => Ops128.MaxAcross(Vector128.Max(v.GetLower(), v.GetUpper()));
 }
 
@@ -127,6 +139,9 @@ internal readonly unsafe struct Ops512 : IF32Ops<Vector512<float>>
     public static Vector512<float> Exp(Vector512<float> x) => Vector512.Exp(x);
 
     public static float Sum(Vector512<float> v) => Vector512.Sum(v);
+
+    public static Vector512<float> Clamp(Vector512<float> v, Vector512<float> min, Vector512<float> max) =>
+        Vector512.MinNative(max, Vector512.MaxNative(min, v));
 
     public static float MaxAcross(Vector512<float> v) => Ops256.MaxAcross(Vector256.Max(v.GetLower(), v.GetUpper()));
 }
