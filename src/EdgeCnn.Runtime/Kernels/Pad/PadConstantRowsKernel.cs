@@ -55,6 +55,37 @@ internal sealed unsafe class PadConstantRowsKernel<T> : Kernel
 
     public static bool Accepts(PadPlan plan) => plan.Mode == PadKernels.Constant && plan.InShape.Length <= PadKernels.MaxRank;
 
+    /// <summary>
+    /// Reduced to [rows, row] (a crop of the last axis, NHWC spatial padding of one image): the input row is the output row
+    /// minus the begin pad, no odometer.
+    /// </summary>
+    private void Rows2D()
+    {
+        int rows = _out[0], inRows = _in[0], begin = _begin[0], inRow = _in[1];
+        int tail = _rowLength - _head - _copy;
+        T* y = _y;
+        for (int row = 0; row < rows; row++, y += _rowLength)
+        {
+            int i = row - begin;
+            if ((uint)i >= (uint)inRows || _copy == 0)
+            {
+                new Span<T>(y, _rowLength).Fill(_fill);
+                continue;
+            }
+
+            if (_head > 0)
+            {
+                new Span<T>(y, _head).Fill(_fill);
+            }
+
+            Copy(_x + ((long)i * inRow) + _copyFrom, y + _head, _copy);
+            if (tail > 0)
+            {
+                new Span<T>(y + _head + _copy, tail).Fill(_fill);
+            }
+        }
+    }
+
     /// <summary>Short rows (a crop of the last axis keeps a few elements) by element: a memmove call costs more than they do.</summary>
     private static void Copy(T* src, T* dst, int count)
     {
@@ -73,6 +104,12 @@ internal sealed unsafe class PadConstantRowsKernel<T> : Kernel
 
     public override void Run()
     {
+        if (_in.Length == 2)
+        {
+            Rows2D();
+            return;
+        }
+
         int outer = _in.Length - 1;
         Span<int> coord = stackalloc int[PadKernels.MaxRank];
         coord.Clear();
