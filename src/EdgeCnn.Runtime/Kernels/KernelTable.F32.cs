@@ -38,9 +38,9 @@ public static partial class KernelTable
         }
 
         // Few input channels (the stems): taps that are whole kernel rows of the padded input; above the GEMM of their width.
-        kernels.Add(GemmRows<Gemm7x16Vector512>("f32-conv-gemm-rows-7x16-minmax-avx512", v512, 302, VectorWidth.V512));
-        kernels.Add(GemmRows<Gemm6x16Vector256>("f32-conv-gemm-rows-6x16-minmax-avx2", v256, 202, VectorWidth.V256));
-        kernels.Add(GemmRows<Gemm6x8Vector128>("f32-conv-gemm-rows-6x8-minmax-v128", v128, 102, VectorWidth.V128));
+        kernels.Add(GemmRows<Gemm7x16Vector512>("f32-conv-gemmrows-7x16-minmax-avx512", v512, 302, VectorWidth.V512));
+        kernels.Add(GemmRows<Gemm6x16Vector256>("f32-conv-gemmrows-6x16-minmax-avx2", v256, 202, VectorWidth.V256));
+        kernels.Add(GemmRows<Gemm6x8Vector128>("f32-conv-gemmrows-6x8-minmax-v128", v128, 102, VectorWidth.V128));
 
         kernels.Add(Winograd<Gemm7x16Vector512, Ops512, Vector512<float>>("f32-conv-winograd-f23-7x16-minmax-avx512", v512, WinogradPriority(300), VectorWidth.V512));
         kernels.Add(Winograd<Gemm6x16Vector256, Ops256, Vector256<float>>("f32-conv-winograd-f23-6x16-minmax-avx2", v256, WinogradPriority(200), VectorWidth.V256));

@@ -11,17 +11,7 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 [Trait("Category", "Kernels")]
 public class ConvGemmF32Tests
 {
-    /// <summary>The general GEMM rows; the row-tap GEMM for few channels has its own tests (ConvGemmRowsF32Tests).</summary>
-    public static TheoryData<string> ConvRows()
-    {
-        var data = new TheoryData<string>();
-        foreach (string name in KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemm-").Where(n => !n.Contains("-gemm-rows-", StringComparison.Ordinal)))
-        {
-            data.Add(name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string> ConvRows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32, "-gemm-");
 
     public static TheoryData<string> DenseRows() => KernelComparison.Rows(OpCode.Dense, DataType.Float32, "-gemm-");
 

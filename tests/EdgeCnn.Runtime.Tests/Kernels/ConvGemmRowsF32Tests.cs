@@ -12,7 +12,7 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 [Trait("Category", "Kernels")]
 public class ConvGemmRowsF32Tests
 {
-    public static TheoryData<string> Rows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32, "-gemm-rows-");
+    public static TheoryData<string> Rows() => KernelComparison.Rows(OpCode.Conv, DataType.Float32, "-gemmrows-");
 
     [Theory]
     [MemberData(nameof(Rows))]
