@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Kernels.Concat;
 using EdgeCnn.Runtime.Kernels.Depthwise;
 using EdgeCnn.Runtime.Kernels.Gemm;
 using EdgeCnn.Runtime.Kernels.Pad;
@@ -97,6 +98,10 @@ public static partial class KernelTable
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 300, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops512, Vector512<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 200, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops256, Vector256<float>>(k.Name, p)));
         kernels.Add(Widths<BatchNormF32Plan>(OpCode.BatchNorm, "f32-batchnorm", 100, _ => true, (p, k) => new BatchNormF32VectorKernel<Ops128, Vector128<float>>(k.Name, p)));
+
+        // Concat by output rows (ISA None: short blocks by element, long ones by memmove).
+        kernels.Add(new KernelEntry<ConcatF32Plan>("f32-concat-rows-scalar", OpCode.Concat, DataType.Float32, IsaRequirement.None, 50,
+            ConcatF32RowsKernel.Accepts, (p, k) => new ConcatF32RowsKernel(k.Name, p)));
 
         // Constant Pad / crop as row copies and fills (ISA None: memmove and Span.Fill vectorize themselves).
         kernels.Add(new KernelEntry<PadPlan>("f32-pad-constant-rows-scalar", OpCode.Pad, DataType.Float32, IsaRequirement.None, 50,

@@ -96,6 +96,7 @@ public class IsaPathTests
                 Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose")); // scalar: needs no intrinsics
                 Assert.Equal("s8-transpose-blocked-scalar", Expect("s8-transpose"));
                 Assert.Equal("f32-pad-constant-rows-scalar", Expect("f32-pad"));
+                Assert.Equal("f32-concat-rows-scalar", Expect("f32-concat"));
                 break;
         }
     }

@@ -85,6 +85,7 @@ public class KernelAllocationTests
             OpCode.BatchNorm => () => One(b => b.BatchNorm(b.Input("x", DataType.Float32, [1, 3, 4, 19]), new float[19], new float[19], new float[19], new float[19])),
             OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
             OpCode.Pad => () => One(b => b.Pad(b.Input("x", DataType.Float32, [1, 6, 5, 7]), [0, 1, -1, 0, 0, 2, 1, -3])),
+            OpCode.Concat => () => One(b => b.Concat([b.Input("a", DataType.Float32, [1, 5, 5, 2]), b.Input("b", DataType.Float32, [1, 5, 5, 19])], 3)),
             _ => null,
         };
     }
