@@ -102,6 +102,15 @@ public class ElementwiseF32Tests
             b.Output(op == OpCode.Softmax ? b.Softmax(x) : b.LogSoftmax(x));
             KernelComparison.Float(b, kernel, $"{op} [3, 2, {n}]", seed: n, rtol: 2e-5f, atol: 1e-6f, inputScale: 20f);
         }
+
+        // Rows of 2 (two-class scores), whole vectors of row pairs then the rows left over, at every width.
+        foreach (int rows in (int[])[1, 2, 3, 4, 5, 8, 9, 37])
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, rows, 2]);
+            b.Output(op == OpCode.Softmax ? b.Softmax(x) : b.LogSoftmax(x));
+            KernelComparison.Float(b, kernel, $"{op} [1, {rows}, 2]", seed: rows, rtol: 2e-5f, atol: 1e-6f, inputScale: 20f);
+        }
     }
 
     [Theory]

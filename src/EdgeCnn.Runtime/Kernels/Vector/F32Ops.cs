@@ -51,6 +51,9 @@ internal unsafe interface IF32Ops<TVec>
 
     /// <summary>NaN in the lanes of mask, v elsewhere.</summary>
     static abstract TVec SelectNaN(TVec mask, TVec v);
+
+    /// <summary>Lanes swapped within each pair: [v1, v0, v3, v2, ...] (one vpermilps / NEON rev64).</summary>
+    static abstract TVec SwapPairs(TVec v);
 }
 
 internal readonly unsafe struct Ops128 : IF32Ops<Vector128<float>>
@@ -90,6 +93,8 @@ internal readonly unsafe struct Ops128 : IF32Ops<Vector128<float>>
 
     public static Vector128<float> SelectNaN(Vector128<float> mask, Vector128<float> v) =>
         Vector128.ConditionalSelect(mask, Vector128.Create(float.NaN), v);
+
+    public static Vector128<float> SwapPairs(Vector128<float> v) => Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2));
 
     public static float MaxAcross(Vector128<float> v) => MathF.Max(MathF.Max(v[0], v[1]), MathF.Max(v[2], v[3]));
 }
@@ -132,6 +137,8 @@ internal readonly unsafe struct Ops256 : IF32Ops<Vector256<float>>
     public static Vector256<float> SelectNaN(Vector256<float> mask, Vector256<float> v) =>
         Vector256.ConditionalSelect(mask, Vector256.Create(float.NaN), v);
 
+    public static Vector256<float> SwapPairs(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6));
+
     public static float MaxAcross(Vector256<float> v) => Ops128.MaxAcross(Vector128.Max(v.GetLower(), v.GetUpper()));
 }
 
@@ -172,6 +179,8 @@ internal readonly unsafe struct Ops512 : IF32Ops<Vector512<float>>
 
     public static Vector512<float> SelectNaN(Vector512<float> mask, Vector512<float> v) =>
         Vector512.ConditionalSelect(mask, Vector512.Create(float.NaN), v);
+
+    public static Vector512<float> SwapPairs(Vector512<float> v) => Vector512.Shuffle(v, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
 
     public static float MaxAcross(Vector512<float> v) => Ops256.MaxAcross(Vector256.Max(v.GetLower(), v.GetUpper()));
 }
