@@ -28,7 +28,9 @@ public class ConvBenchmarks
                         // The dense shapes are batch 1, which the GEMV rows take.
                         || (string.Equals(shape.Family, "dense", StringComparison.Ordinal) && k.Name.Contains("-gemv-", StringComparison.Ordinal))
                         // WinogradF23Kernel.MinChannels: below it the row refuses the layer.
-                        || (k.Name.Contains("-winograd-", StringComparison.Ordinal) && shape.K == 3 && shape.Stride == 1 && shape.C >= 64 && shape.O >= 64),
+                        || (k.Name.Contains("-winograd-", StringComparison.Ordinal) && shape.K == 3 && shape.Stride == 1 && shape.C >= 64 && shape.O >= 64)
+                        // ConvGemmRowsF32Kernel.Accepts: windows at least twice as wide as the channels.
+                        || (k.Name.Contains("-gemmrows-", StringComparison.Ordinal) && 2 * shape.C <= shape.K),
                 };
                 if (family)
                 {

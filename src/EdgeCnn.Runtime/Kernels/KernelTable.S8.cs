@@ -37,8 +37,9 @@ public static partial class KernelTable
         kernels.Add(new KernelEntry<TransposePlan>("s8-transpose-blocked-scalar", OpCode.Transpose, DataType.Int8, IsaRequirement.None, 50,
             TransposeBlockedKernel<sbyte>.Accepts, (p, k) => new TransposeBlockedKernel<sbyte>(k.Name, p),
             TransposeBlockedKernel<sbyte>.Tile, TransposeBlockedKernel<sbyte>.Tile));
+        // Constant Pad / crop by rows: the fp32 row's generic kernel on sbyte (it only fills and copies).
         kernels.Add(new KernelEntry<Pad.PadPlan>("s8-pad-constant-rows-scalar", OpCode.Pad, DataType.Int8, IsaRequirement.None, 50,
-            Pad.PadRowsKernel<sbyte>.Accepts, (p, k) => new Pad.PadRowsKernel<sbyte>(k.Name, p)));
+            Pad.PadConstantRowsKernel<sbyte>.Accepts, (p, k) => new Pad.PadConstantRowsKernel<sbyte>(k.Name, p, (sbyte)p.Fill)));
     }
 
     /// <summary>Vector int8 element-wise rows: Quantize / Dequantize (portable widths), Add / Sub, max / average pooling and Concat requantization.</summary>

@@ -98,6 +98,16 @@ internal sealed class ConcatOperator : Operator
             }
         }
 
+        if (y.Type == DataType.Float32)
+        {
+            var plan = new Kernels.Concat.ConcatF32Plan((float*)ctx.OutputPointer(0), outer, offset, Array.ConvertAll(parts, p => p.Data),
+                Array.ConvertAll(parts, p => p.Chunk), Array.ConvertAll(parts, p => p.Offset));
+            if (Kernels.KernelTable.ChooseOptimized(OpCode.Concat, DataType.Float32, plan, ctx.Options) is { } fast)
+            {
+                return fast.Create(plan);
+            }
+        }
+
         string name = y.Type == DataType.Float32 ? "f32-concat-ref" : anyRequant ? "s8-concat-requant-ref" : "s8-concat-ref";
         return new ConcatKernel(name, y.Type.SizeInBytes(), (nint)ctx.OutputPointer(0), outer, offset, y.Quantization?.ZeroPoint ?? 0, parts);
     }

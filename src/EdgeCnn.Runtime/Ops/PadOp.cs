@@ -83,6 +83,12 @@ internal sealed class PadOperator : Operator
         string fill = ((PadFill)mode).ToString().ToLowerInvariant();
         if (x.Type == DataType.Float32)
         {
+            var plan = new Kernels.Pad.PadPlan(x.Type, ctx.InputPointer(0), ctx.OutputPointer(0), x.Shape, y.Shape, begin, mode, value);
+            if (Kernels.KernelTable.ChooseOptimized(Code, x.Type, plan, ctx.Options)?.Create(plan) is { } fast)
+            {
+                return fast;
+            }
+
             return new PadKernel<float>($"f32-pad-{fill}-ref", (float*)ctx.InputPointer(0), (float*)ctx.OutputPointer(0), x.Shape, y.Shape,
                 begin, mode, value);
         }
@@ -91,7 +97,7 @@ internal sealed class PadOperator : Operator
         sbyte fillValue = QuantMath.QuantizeToInt8(value, q.Scale, q.ZeroPoint);
         if (mode == (int)PadFill.Constant)
         {
-            var plan = new Kernels.Pad.PadPlan(ctx.InputPointer(0), ctx.OutputPointer(0), x.Shape, y.Shape, begin, fillValue);
+            var plan = new Kernels.Pad.PadPlan(DataType.Int8, ctx.InputPointer(0), ctx.OutputPointer(0), x.Shape, y.Shape, begin, mode, fillValue);
             if (KernelTable.ChooseOptimized(OpCode.Pad, DataType.Int8, plan, ctx.Options) is { } row)
             {
                 return row.Create(plan);

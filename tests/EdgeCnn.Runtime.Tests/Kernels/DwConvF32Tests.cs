@@ -6,7 +6,8 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 
 /// <summary>
 /// Every fp32 depthwise row against the reference: channel counts around each vector width (tails), 3x3 and other windows
-/// (the 3x3 rows must refuse them), strides 1 and 2, dilation, asymmetric padding, batches and fused activations.
+/// (the 3x3 rows must refuse them), strides 1 and 2, dilation, asymmetric padding, batches, fused activations, and rows long
+/// enough for interior runs between the borders.
 /// </summary>
 [Trait("Category", "Kernels")]
 public class DwConvF32Tests
@@ -22,6 +23,17 @@ public class DwConvF32Tests
         {
             Check(kernel, [1, 6, 7, c], 3, 3, new ConvOptions { Group = c, Pads = [1, 1, 1, 1] }, c % 2 == 0);
             Check(kernel, [2, 7, 6, c], 3, 3, new ConvOptions { Group = c, Strides = [2, 2], Pads = [1, 0, 1, 1] }, true);
+
+            // Rows long enough for interior runs of several pixels between the borders (the rows kernels' direct path), with
+            // stride 2 and dilation 2 moving the first and last interior column.
+            Check(kernel, [1, 11, 12, c], 3, 3, new ConvOptions { Group = c, Strides = [2, 2], Pads = [1, 1, 1, 1] }, true);
+            Check(kernel, [1, 9, 13, c], 3, 3, new ConvOptions { Group = c, Dilations = [2, 2], Pads = [0, 2, 1, 0] }, c % 2 == 1);
+            if (c >= 32)
+            {
+                // Interior runs longer than one L1-sized segment (24 and 16 pixels at these widths): segment seams.
+                Check(kernel, [1, 4, 40, c], 3, 3, new ConvOptions { Group = c, Pads = [1, 1, 1, 1] }, true);
+                Check(kernel, [1, 5, 70, c], 3, 3, new ConvOptions { Group = c, Strides = [2, 2], Pads = [1, 1, 1, 1] }, true);
+            }
             if (!only3x3)
             {
                 Check(kernel, [1, 9, 8, c], 5, 5, new ConvOptions { Group = c, Strides = [2, 2], Pads = [2, 2, 2, 2] }, true);

@@ -1,4 +1,5 @@
 using EdgeCnn.Runtime.Graph;
+using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Kernels;
 
@@ -13,6 +14,9 @@ public class ElementwiseF32Tests
 
     public static TheoryData<string> UnaryRows() => KernelComparison.Rows(OpCode.Relu, OpCode.Clip, OpCode.LeakyRelu, OpCode.HardSigmoid,
         OpCode.HardSwish, OpCode.Sigmoid, OpCode.Tanh, OpCode.Silu, OpCode.Exp);
+
+    /// <summary>The max rows: their running maximum tracks NaN apart from the max instruction.</summary>
+    public static TheoryData<string> MaxPoolRows() => KernelComparison.Rows(OpCode.MaxPool, OpCode.GlobalMaxPool);
 
     public static TheoryData<string> PoolRows() => KernelComparison.Rows(OpCode.MaxPool, OpCode.AveragePool, OpCode.GlobalMaxPool, OpCode.GlobalAveragePool);
 
@@ -50,7 +54,8 @@ public class ElementwiseF32Tests
     public void Pooling_matches_reference_for_windows_pads_and_channel_tails(string kernel)
     {
         OpCode op = Runtime.Kernels.KernelTable.Find(kernel).Op;
-        foreach (int c in (int[])[1, 3, 4, 8, 13, 16, 17, 33])
+        // 23, 45, 87: four-vector blocks, then single vectors, then a scalar tail at each width (4, 8, 16 lanes).
+        foreach (int c in (int[])[1, 3, 4, 8, 13, 16, 17, 23, 33, 45, 87])
         {
             Check(op, kernel, [1, 7, 6, c], [3, 3], [2, 2], [1, 1, 1, 1], null, false, false);
             Check(op, kernel, [2, 6, 6, c], [2, 2], [2, 2], null, null, false, false);
@@ -59,6 +64,30 @@ public class ElementwiseF32Tests
             Check(op, kernel, [1, 7, 7, c], [3, 3], [2, 2], [0, 0, 0, 0], null, true, true); // ceil mode: partial windows
             Check(op, kernel, [1, 11, c], [4], [3], [2, 2], null, false, false);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(MaxPoolRows))]
+    public void Max_pooling_keeps_a_NaN_from_any_tap_in_every_channel_lane(string kernel)
+    {
+        var b = new ModelBuilder();
+        TensorRef x = b.Input("x", DataType.Float32, [1, 4, 4, 87]);
+        b.Output(Runtime.Kernels.KernelTable.Find(kernel).Op == OpCode.MaxPool ? b.MaxPool(x, [2, 2], [2, 2]) : b.GlobalMaxPool(x));
+        byte[] model = b.Build();
+        using var reference = InferenceSession.Load(model, SessionOptions.ReferenceOnly);
+        using var optimized = InferenceSession.Load(model, SessionOptions.Only(kernel));
+        Assert.True(string.Equals(kernel, optimized.Kernels[0]!.Name, StringComparison.Ordinal), $"{kernel} was not chosen");
+        var rng = new Random(5);
+        Span<float> a = reference.Input<float>(0), o = optimized.Input<float>(0);
+        for (int i = 0; i < a.Length; i++)
+        {
+            // NaN in the first tap of some windows, a later tap of others, in vector-block, single-vector and tail lanes.
+            a[i] = o[i] = i % 29 == 0 || i % 53 == 7 ? float.NaN : (float)rng.NextDouble();
+        }
+
+        reference.Run();
+        optimized.Run();
+        Tolerance.AllClose(reference.Output<float>(0), optimized.Output<float>(0), $"{kernel} NaN taps", 0f, 0f);
     }
 
     [Theory]
@@ -72,6 +101,15 @@ public class ElementwiseF32Tests
             TensorRef x = b.Input("x", DataType.Float32, [3, 2, n]);
             b.Output(op == OpCode.Softmax ? b.Softmax(x) : b.LogSoftmax(x));
             KernelComparison.Float(b, kernel, $"{op} [3, 2, {n}]", seed: n, rtol: 2e-5f, atol: 1e-6f, inputScale: 20f);
+        }
+
+        // Rows of 2 (two-class scores), whole vectors of row pairs then the rows left over, at every width.
+        foreach (int rows in (int[])[1, 2, 3, 4, 5, 8, 9, 37])
+        {
+            var b = new ModelBuilder();
+            TensorRef x = b.Input("x", DataType.Float32, [1, rows, 2]);
+            b.Output(op == OpCode.Softmax ? b.Softmax(x) : b.LogSoftmax(x));
+            KernelComparison.Float(b, kernel, $"{op} [1, {rows}, 2]", seed: rows, rtol: 2e-5f, atol: 1e-6f, inputScale: 20f);
         }
     }
 

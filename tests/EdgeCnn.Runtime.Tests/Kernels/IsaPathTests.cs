@@ -81,6 +81,7 @@ public class IsaPathTests
         {
             case "EnableAVX2" when Vector128IsAccelerated():
                 Assert.EndsWith("-v128", Expect("f32-conv3x3"), StringComparison.Ordinal);
+                Assert.Equal("f32-conv-gemmrows-6x8-minmax-v128", Expect("f32-conv5x5-c1"));
                 Assert.Equal("s8-conv-gemm-4x8c4-minmax-v128", Expect("s8-conv3x3"));
                 Assert.Equal("s8-dense-gemm-4x8c4-minmax-v128", Expect("s8-dense-m1"));
                 Assert.Equal("s8-conv-dw-3x3-minmax-v128", Expect("s8-dw3x3"));
@@ -95,6 +96,8 @@ public class IsaPathTests
                 Assert.EndsWith("-ref", Expect("s8-dw3x3"), StringComparison.Ordinal);
                 Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose")); // scalar: needs no intrinsics
                 Assert.Equal("s8-transpose-blocked-scalar", Expect("s8-transpose"));
+                Assert.Equal("f32-pad-constant-rows-scalar", Expect("f32-pad"));
+                Assert.Equal("f32-concat-rows-scalar", Expect("f32-concat"));
                 break;
         }
     }

@@ -22,6 +22,11 @@ public class IsaSelectionReport
     {
         yield return ("f32-conv3x3", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(3, 1, group: 1));
         yield return ("f32-conv1x1", OpCode.Conv, DataType.Float32, "-conv-gemm-", () => Conv(1, 1, group: 1));
+        yield return ("f32-conv5x5-c1", OpCode.Conv, DataType.Float32, "-conv-gemmrows-", () => Conv(5, 1, group: 1, channels: 1));
+        yield return ("f32-concat", OpCode.Concat, DataType.Float32, "f32-concat-",
+            () => Unary(b => b.Concat([b.Input("a", DataType.Float32, [1, 3, 3, 2]), b.Input("b", DataType.Float32, [1, 3, 3, 2])], 3)));
+        yield return ("f32-pad", OpCode.Pad, DataType.Float32, "f32-pad-",
+            () => Unary(b => b.Pad(b.Input("x", DataType.Float32, [1, 5, 5, 3]), [0, 1, 1, 0, 0, 1, 1, 0])));
         yield return ("f32-conv3x3-64", OpCode.Conv, DataType.Float32, "-conv-winograd-", () => Conv(3, 1, group: 1, channels: 64));
         yield return ("f32-dwconv3x3", OpCode.Conv, DataType.Float32, "-conv-dw-3x3-", () => Conv(3, 1, group: 16));
         yield return ("f32-dwconv5x5", OpCode.Conv, DataType.Float32, "-conv-dw-minmax-", () => Conv(5, 2, group: 16));

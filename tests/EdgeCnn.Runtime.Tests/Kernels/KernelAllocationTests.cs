@@ -58,6 +58,11 @@ public class KernelAllocationTests
                 : () => One(b => b.Dense(b.Input("x", DataType.Float32, [1, 40]), b.Constant("w", new float[17 * 40], [17, 40])));
         }
 
+        if (n.Contains("-gemmrows-", StringComparison.Ordinal))
+        {
+            return () => Conv([1, 9, 8, 2], [20, 5, 5, 2], 1);
+        }
+
         if (n.Contains("-dw-", StringComparison.Ordinal))
         {
             return () => Conv([1, 7, 6, 20], [20, 3, 3, 1], 20);
@@ -81,6 +86,8 @@ public class KernelAllocationTests
             OpCode.Transpose => () => One(b => b.Transpose(b.Input("x", DataType.Float32, [1, 19, 5, 7]), [0, 2, 3, 1])),
             OpCode.ChannelClip => () => One(b => b.Node(OpCode.ChannelClip, [b.Input("x", DataType.Float32, [1, 3, 4, 19]),
                 b.Constant("lo", new float[19], [19]), b.Constant("hi", Enumerable.Repeat(1f, 19).ToArray(), [19])])),
+            OpCode.Pad => () => One(b => b.Pad(b.Input("x", DataType.Float32, [1, 6, 5, 7]), [0, 1, -1, 0, 0, 2, 1, -3])),
+            OpCode.Concat => () => One(b => b.Concat([b.Input("a", DataType.Float32, [1, 5, 5, 2]), b.Input("b", DataType.Float32, [1, 5, 5, 19])], 3)),
             _ => null,
         };
     }

@@ -10,11 +10,13 @@ namespace EdgeCnn.Runtime.Tests.Kernels;
 [Trait("Category", "Kernels")]
 public class ThreadingTests
 {
-    /// <summary>The threaded kernels: GEMM and depthwise (Winograd refuses a pool; its test says so).</summary>
+    /// <summary>The threaded kernels: GEMM (row taps included) and depthwise (Winograd refuses a pool; its test says so).</summary>
     public static TheoryData<string> Rows()
     {
         var data = new TheoryData<string>();
-        foreach (string name in KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemm-").Concat(KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-dw-")))
+        foreach (string name in KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemm-")
+            .Concat(KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-gemmrows-"))
+            .Concat(KernelComparison.RowNames(OpCode.Conv, DataType.Float32, "-dw-")))
         {
             data.Add(name);
         }
@@ -29,7 +31,8 @@ public class ThreadingTests
         bool depthwise = kernel.Contains("-dw-", StringComparison.Ordinal);
         foreach (int threads in (int[])[2, 3])
         {
-            int c = depthwise ? 24 : 8, o = depthwise ? 24 : 40;
+            // One input channel for the row-tap GEMM (it takes windows at least twice as wide as the channels).
+            int c = depthwise ? 24 : kernel.Contains("-gemmrows-", StringComparison.Ordinal) ? 1 : 8, o = depthwise ? 24 : 40;
             var rng = new Random(threads);
             int[] wShape = depthwise ? [c, 3, 3, 1] : [o, 3, 3, c];
             ModelBuilder model = ConvolutionRun.BuildFloat(OpCode.Conv, [1, 13, 11, c], ConvolutionRun.RandomFloats(rng, ConvolutionNaive.Count(wShape)), wShape,

@@ -32,7 +32,7 @@ internal readonly unsafe struct DwVector128 : IDwMicrokernelF32
                 acc = Vector128.MultiplyAddEstimate(Vector128.Load(input[t] + c), Vector128.Load(wt), acc);
             }
 
-            Vector128.Min(Vector128.Max(acc, vmin), vmax).Store(y + c);
+            Vector128.MinNative(vmax, Vector128.MaxNative(vmin, acc)).Store(y + c);
         }
 
         DwScalarTail.Run(c, channels, ks, input, w, 4, y, min, max);
@@ -78,7 +78,7 @@ internal readonly unsafe struct Dw3x3Vector128 : IDwMicrokernelF32
                 acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[6] + c), k6, acc0);
                 acc1 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[7] + c), k7, acc1);
                 acc0 = Vector128.MultiplyAddEstimate(Vector128.Load(ip[8] + c), k8, acc0);
-                Vector128.Min(Vector128.Max(acc0 + acc1, vmin), vmax).Store(yp);
+                Vector128.MinNative(vmax, Vector128.MaxNative(vmin, acc0 + acc1)).Store(yp);
             }
         }
 

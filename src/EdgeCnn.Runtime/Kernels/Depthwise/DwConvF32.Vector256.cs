@@ -32,7 +32,7 @@ internal readonly unsafe struct DwVector256 : IDwMicrokernelF32
                 acc = Vector256.MultiplyAddEstimate(Vector256.Load(input[t] + c), Vector256.Load(wt), acc);
             }
 
-            Vector256.Min(Vector256.Max(acc, vmin), vmax).Store(y + c);
+            Vector256.MinNative(vmax, Vector256.MaxNative(vmin, acc)).Store(y + c);
         }
 
         DwScalarTail.Run(c, channels, ks, input, w, 8, y, min, max);
@@ -78,7 +78,7 @@ internal readonly unsafe struct Dw3x3Vector256 : IDwMicrokernelF32
                 acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[6] + c), k6, acc0);
                 acc1 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[7] + c), k7, acc1);
                 acc0 = Vector256.MultiplyAddEstimate(Vector256.Load(ip[8] + c), k8, acc0);
-                Vector256.Min(Vector256.Max(acc0 + acc1, vmin), vmax).Store(yp);
+                Vector256.MinNative(vmax, Vector256.MaxNative(vmin, acc0 + acc1)).Store(yp);
             }
         }
 

@@ -32,7 +32,7 @@ internal readonly unsafe struct DwVector512 : IDwMicrokernelF32
                 acc = Vector512.MultiplyAddEstimate(Vector512.Load(input[t] + c), Vector512.Load(wt), acc);
             }
 
-            Vector512.Min(Vector512.Max(acc, vmin), vmax).Store(y + c);
+            Vector512.MinNative(vmax, Vector512.MaxNative(vmin, acc)).Store(y + c);
         }
 
         DwScalarTail.Run(c, channels, ks, input, w, 16, y, min, max);

@@ -37,9 +37,8 @@ internal sealed unsafe class DwConvF32Kernel<TMicro> : Kernel, IParallelWork
         _width = g.OutW;
         _rows = g.Batch * g.OutD * g.OutH;
         int tile = TMicro.ChannelTile;
-        int tiles = (_channels + tile - 1) / tile;
-        _packed = new PinnedBuffer<float>((long)tiles * (tile + ((long)_ks * tile)));
-        Pack(new ReadOnlySpan<float>(plan.Tensors.W, plan.Tensors.WCount), new ReadOnlySpan<float>(plan.Tensors.Bias, plan.Tensors.BiasCount),
+        _packed = new PinnedBuffer<float>(DwPacking.Floats(_channels, _ks, tile));
+        DwPacking.Pack(new ReadOnlySpan<float>(plan.Tensors.W, plan.Tensors.WCount), new ReadOnlySpan<float>(plan.Tensors.Bias, plan.Tensors.BiasCount),
             _channels, _ks, tile, _packed.Span);
         _zero = new PinnedBuffer<float>(_channels);
         _indirection = Indirection.Build(g, (float*)plan.Tensors.X, _zero.Pointer, 1);
@@ -83,22 +82,6 @@ internal sealed unsafe class DwConvF32Kernel<TMicro> : Kernel, IParallelWork
             case FusedActivation.HardSwish:
                 VectorUnaryDriver.Apply(row, row, (nint)count, default(HardSwishVector), _epilogueWidth);
                 break;
-        }
-    }
-
-    /// <summary>OHWI depthwise weights [C][ks][1] and bias [C] into [tile][bias][ks][tile], zero past the last channel.</summary>
-    private static void Pack(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int channels, int ks, int tile, Span<float> packed)
-    {
-        int stride = tile + (ks * tile);
-        for (int c = 0; c < channels; c++)
-        {
-            Span<float> t = packed.Slice(c / tile * stride, stride);
-            int j = c % tile;
-            t[j] = bias.IsEmpty ? 0f : bias[c];
-            for (int k = 0; k < ks; k++)
-            {
-                t[tile + (k * tile) + j] = weights[(c * ks) + k];
-            }
         }
     }
 }

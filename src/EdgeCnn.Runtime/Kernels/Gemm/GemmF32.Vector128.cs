@@ -122,7 +122,7 @@ internal readonly unsafe struct Gemm6x8Vector128 : IGemmMicrokernelF32
         // 15 of the 16 registers, and the NativeAOT compiler (no PGO) spilled an accumulator when the bounds stayed live
         // (41% of the FMA peak instead of the JIT's 91% on the same layer). Loads from the stack buffer are not hoisted.
         Vector128<float> vmin = Vector128.Create(bounds[0]), vmax = Vector128.Create(bounds[1]);
-        Vector128.Min(Vector128.Max(lo, vmin), vmax).Store(c);
-        Vector128.Min(Vector128.Max(hi, vmin), vmax).Store(c + 4);
+        Vector128.MinNative(vmax, Vector128.MaxNative(vmin, lo)).Store(c);
+        Vector128.MinNative(vmax, Vector128.MaxNative(vmin, hi)).Store(c + 4);
     }
 }

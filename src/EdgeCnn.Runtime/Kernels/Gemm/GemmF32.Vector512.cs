@@ -106,5 +106,5 @@ internal readonly unsafe struct Gemm7x16Vector512 : IGemmMicrokernelF32
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* c, Vector512<float> v, Vector512<float> vmin, Vector512<float> vmax) =>
-        Vector512.Min(Vector512.Max(v, vmin), vmax).Store(c);
+        Vector512.MinNative(vmax, Vector512.MaxNative(vmin, v)).Store(c);
 }

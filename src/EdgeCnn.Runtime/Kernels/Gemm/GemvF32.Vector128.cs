@@ -54,8 +54,8 @@ internal readonly unsafe struct Gemv1x8Vector128 : IGemmMicrokernelF32
                 }
             }
 
-            Vector128<float> lo = Vector128.Min(Vector128.Max((s0a + s1a) + (s2a + s3a), vmin), vmax);
-            Vector128<float> hi = Vector128.Min(Vector128.Max((s0b + s1b) + (s2b + s3b), vmin), vmax);
+            Vector128<float> lo = Vector128.MinNative(vmax, Vector128.MaxNative(vmin, (s0a + s1a) + (s2a + s3a)));
+            Vector128<float> hi = Vector128.MinNative(vmax, Vector128.MaxNative(vmin, (s0b + s1b) + (s2b + s3b)));
             if (nc >= 8)
             {
                 lo.Store(c);

@@ -54,8 +54,8 @@ internal readonly unsafe struct Gemv1x16Vector256 : IGemmMicrokernelF32
                 }
             }
 
-            Vector256<float> lo = Vector256.Min(Vector256.Max((s0a + s1a) + (s2a + s3a), vmin), vmax);
-            Vector256<float> hi = Vector256.Min(Vector256.Max((s0b + s1b) + (s2b + s3b), vmin), vmax);
+            Vector256<float> lo = Vector256.MinNative(vmax, Vector256.MaxNative(vmin, (s0a + s1a) + (s2a + s3a)));
+            Vector256<float> hi = Vector256.MinNative(vmax, Vector256.MaxNative(vmin, (s0b + s1b) + (s2b + s3b)));
             if (nc >= 16)
             {
                 lo.Store(c);

@@ -9,9 +9,11 @@ namespace EdgeCnn.Runtime.Kernels.Transpose;
 /// fp32 batch of 2-D transposes, [Batch, Rows, Cols] -&gt; [Batch, Cols, Rows], in 8x8 register tiles: 8 row loads,
 /// unpacklo/hi + shufps + vperm2f128 (24 shuffles), 8 stores. Partial tiles (Rows or Cols not a multiple of 8) use the same
 /// shuffles with masked loads and stores; a matrix of fewer than 8 rows (the 3-channel image at the graph input) stores
-/// whole vectors that overlap the next output row, which the next store overwrites, and masks only at its end.
+/// whole vectors that overlap the next output row, which the next store overwrites, and masks only at its end. Three rows
+/// (a 3-channel image NCHW -&gt; NHWC, where every 8x8 tile would be 5/8 empty) interleave 8 columns per step instead
+/// (TransposeF32.Avx2.Interleave3.cs).
 /// </summary>
-internal sealed unsafe class TransposeF32Avx2Kernel(string name, TransposePlan plan) : Kernel
+internal sealed unsafe partial class TransposeF32Avx2Kernel(string name, TransposePlan plan) : Kernel
 {
     private readonly float* _x = (float*)plan.X;
     private readonly float* _y = (float*)plan.Y;
@@ -33,6 +35,12 @@ internal sealed unsafe class TransposeF32Avx2Kernel(string name, TransposePlan p
             if (rows == 1 || cols == 1)
             {
                 Buffer.MemoryCopy(x, y, matrix * sizeof(float), matrix * sizeof(float));
+                continue;
+            }
+
+            if (rows == 3)
+            {
+                Interleave3(x, y, cols);
                 continue;
             }
 

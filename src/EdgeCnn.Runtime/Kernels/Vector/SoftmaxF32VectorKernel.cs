@@ -23,8 +23,13 @@ internal sealed unsafe class SoftmaxF32VectorKernel<TOps, TVec>(string name, Sof
 
     public override void Run()
     {
-        int n = _length, w = TOps.Count;
-        for (int o = 0; o < _outer; o++)
+        int n = _length, w = TOps.Count, first = 0;
+        if (n == 2 && !_log)
+        {
+            first = Pairs();
+        }
+
+        for (int o = first; o < _outer; o++)
         {
             float* x = _x + ((long)o * n), y = _y + ((long)o * n);
             float max = float.NegativeInfinity;
@@ -96,5 +101,24 @@ internal sealed unsafe class SoftmaxF32VectorKernel<TOps, TVec>(string name, Sof
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Rows of 2 (two-class scores: face / background), w / 2 rows per vector: the pair's max and sum come from the vector
+    /// and its pair-swapped copy, so nothing runs per row. Per lane the same operations as the row loop: max, exp(x - max),
+    /// e0 + e1, e / sum. Returns the first row left to the row loop.
+    /// </summary>
+    private int Pairs()
+    {
+        int w = TOps.Count;
+        long total = 2L * _outer, i = 0;
+        for (; i <= total - w; i += w)
+        {
+            TVec v = TOps.Load(_x + i);
+            TVec e = TOps.Exp(TOps.Subtract(v, TOps.Max(v, TOps.SwapPairs(v))));
+            TOps.Store(TOps.Divide(e, TOps.Add(e, TOps.SwapPairs(e))), _y + i);
+        }
+
+        return (int)(i / 2);
     }
 }

@@ -24,11 +24,11 @@ internal readonly struct ClipVector(float min, float max) : IVectorUnaryF32
 {
     public float Invoke(float x) => ScalarFunctions.Clip(x, min, max);
 
-    public Vector128<float> Invoke(Vector128<float> x) => Vector128.Min(Vector128.Max(x, Vector128.Create(min)), Vector128.Create(max));
+    public Vector128<float> Invoke(Vector128<float> x) => Vector128.MinNative(Vector128.Create(max), Vector128.MaxNative(Vector128.Create(min), x));
 
-    public Vector256<float> Invoke(Vector256<float> x) => Vector256.Min(Vector256.Max(x, Vector256.Create(min)), Vector256.Create(max));
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256.MinNative(Vector256.Create(max), Vector256.MaxNative(Vector256.Create(min), x));
 
-    public Vector512<float> Invoke(Vector512<float> x) => Vector512.Min(Vector512.Max(x, Vector512.Create(min)), Vector512.Create(max));
+    public Vector512<float> Invoke(Vector512<float> x) => Vector512.MinNative(Vector512.Create(max), Vector512.MaxNative(Vector512.Create(min), x));
 }
 
 [StructLayout(LayoutKind.Auto)]

@@ -291,7 +291,7 @@ internal sealed unsafe class WinogradF23Kernel<TMicro, TOps, TVec> : Kernel
     {
         if (row is not null)
         {
-            TOps.Store(TOps.Min(TOps.Max(v, vmin), vmax), row + c);
+            TOps.Store(TOps.Clamp(v, vmin, vmax), row + c);
         }
     }
 

@@ -46,9 +46,9 @@ public class S8PadTests
             actual.AsSpan().Fill((sbyte)~fill); // poison: an element the kernel forgets differs from the fill and from most data
             fixed (sbyte* px = x, py = actual)
             {
-                var plan = new PadPlan(px, py, inShape, outShape, begin, fill);
-                Assert.True(PadRowsKernel<sbyte>.Accepts(plan));
-                new PadRowsKernel<sbyte>("s8-pad-constant-rows-scalar", plan).Run();
+                var plan = new PadPlan(DataType.Int8, px, py, inShape, outShape, begin, PadKernels.Constant, fill);
+                Assert.True(PadConstantRowsKernel<sbyte>.Accepts(plan));
+                new PadConstantRowsKernel<sbyte>("s8-pad-constant-rows-scalar", plan, fill).Run();
             }
 
             for (int i = 0; i < outCount; i++)
