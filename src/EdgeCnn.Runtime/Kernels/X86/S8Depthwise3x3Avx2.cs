@@ -17,8 +17,8 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     /// <summary>
     /// A row of interior pixels with the weights in registers, as int16 tap pairs: for each block of 8 channels the 5 pair
     /// vectors (taps 0-1, 2-3, 4-5, 6-7, and 8 with 0; S8DepthwiseConv's packed pair rows), the bias and the requantization
-    /// constants are loaded once and the block runs along the row. Per pixel the two taps of a pair are 8-byte loads
-    /// interleaved byte by byte (vpunpcklbw), sign-extended to int16 (vpmovsxbw) and multiplied and summed in one vpmaddwd
+    /// constants are loaded once and the block runs along the row (Block). Per pixel the two taps of a pair are 8-byte
+    /// loads interleaved byte by byte (vpunpcklbw), sign-extended to int16 (vpmovsxbw) and multiplied and summed in one vpmaddwd
     /// (|x * w| &lt;= 2^14, so each pair's int32 sum is exact); tap 8 alone is one vpmovsxbd load whose high int16 (the sign)
     /// meets a 0 weight. 5 vpmaddwd replace the 9 vpmulld of the int32 form (vpmulld is 2 uops on most cores), and the
     /// int32 sum is the same in wrapping arithmetic, so the result is bit-exact. The input rows the block walks
@@ -36,29 +36,57 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
         int c = 0;
         for (; c + 8 <= channels; c += 8)
         {
-            int* wc = pairs + c;
-            Vector256<short> w01 = Avx.LoadVector256(wc).AsInt16(), w23 = Avx.LoadVector256(wc + wStride).AsInt16();
-            Vector256<short> w45 = Avx.LoadVector256(wc + (2 * wStride)).AsInt16(), w67 = Avx.LoadVector256(wc + (3 * wStride)).AsInt16();
-            Vector256<short> w8 = Avx.LoadVector256(wc + (4 * wStride)).AsInt16();
-            Vector256<int> b = Avx.LoadVector256(bias + c);
-            var k = new S8RequantAvx2Constants(q.Offset(c));
+            S8RequantView qc = q.Offset(c);
+            bool left = !Avx.TestZ(Avx.LoadVector256(qc.LeftShift), Avx.LoadVector256(qc.LeftShift));
+            bool min = q.Min > sbyte.MinValue, max = q.Max < sbyte.MaxValue;
             sbyte* yc = y + c;
-            nint o = c;
-            for (int p = 0; p < pixels; p++, o += step, yc += yStep)
+            if (!left && !min && !max)
             {
-                sbyte* p0 = r0 + o, p1 = r1 + o, p2 = r2 + o;
-                Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyAddAdjacent(Pair(p0, p0 + d), w01));
-                Vector256<int> acc1 = Avx2.MultiplyAddAdjacent(Pair(p0 + (2 * d), p1), w23);
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Pair(p1 + d, p1 + (2 * d)), w45));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(Pair(p2, p2 + d), w67));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int32(p2 + (2 * d)).AsInt16(), w8));
-                S8RequantAvx2.Store(yc, S8RequantAvx2.Apply(Avx2.Add(acc0, acc1), k), 8);
+                Block<S8Off, S8Off, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
+            }
+            else if (!left && !max)
+            {
+                Block<S8Off, S8On, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
+            }
+            else
+            {
+                Block<S8On, S8On, S8On>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
             }
         }
 
         if (c < channels)
         {
             RowTail(x, c, step, pixels, w, wStride, bias, y, channels, q);
+        }
+    }
+
+    /// <summary>
+    /// One block of 8 channels along the row (see <see cref="RunRow"/>), its requantization specialized as the GEMM's
+    /// epilogue is: without the left shift when none of the 8 channels has one, without a clamp the int8 store's
+    /// saturation already applies (Min -128, Max 127: a ReLU6 whose range is exactly [0, 6] needs neither).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Block<TLeft, TMin, TMax>(sbyte* r0, sbyte* r1, sbyte* r2, nint d, nint step, int pixels, int* wc, int wStride, int* bias,
+        sbyte* yc, nint yStep, in S8RequantView qc)
+        where TLeft : struct, IS8Flag
+        where TMin : struct, IS8Flag
+        where TMax : struct, IS8Flag
+    {
+        Vector256<short> w01 = Avx.LoadVector256(wc).AsInt16(), w23 = Avx.LoadVector256(wc + wStride).AsInt16();
+        Vector256<short> w45 = Avx.LoadVector256(wc + (2 * wStride)).AsInt16(), w67 = Avx.LoadVector256(wc + (3 * wStride)).AsInt16();
+        Vector256<short> w8 = Avx.LoadVector256(wc + (4 * wStride)).AsInt16();
+        Vector256<int> b = Avx.LoadVector256(bias);
+        var k = new S8RequantAvx2Constants(qc);
+        nint o = 0;
+        for (int p = 0; p < pixels; p++, o += step, yc += yStep)
+        {
+            sbyte* p0 = r0 + o, p1 = r1 + o, p2 = r2 + o;
+            Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyAddAdjacent(Pair(p0, p0 + d), w01));
+            Vector256<int> acc1 = Avx2.MultiplyAddAdjacent(Pair(p0 + (2 * d), p1), w23);
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Pair(p1 + d, p1 + (2 * d)), w45));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(Pair(p2, p2 + d), w67));
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int32(p2 + (2 * d)).AsInt16(), w8));
+            S8RequantAvx2.Store(yc, S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(acc0, acc1), k), 8);
         }
     }
 
