@@ -32,6 +32,13 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
             Avx.Store(dst + i, Avx2.ConvertToVector256Int16(src + i));
         }
 
+        if (i <= count - 8)
+        {
+            // Kc = 24, 40, ...: the last 8 in one vpmovsxbw xmm rather than 8 scalar moves (per row of every 1x1 work item).
+            Sse2.Store(dst + i, Sse41.ConvertToVector128Int16(src + i));
+            i += 8;
+        }
+
         for (; i < count; i++)
         {
             dst[i] = src[i];
