@@ -10,7 +10,9 @@ namespace EdgeCnn.Runtime.Kernels.Int8;
 /// The per-pixel channel loop of a direct int8 depthwise convolution on one ISA:
 ///   y[c] = requantize(bias'[c] + sum_t x_t[c] * w[t][c])  for c &lt; channels
 /// with x_t the input pixel of tap t (or the padding row of z_x), w as int32 [taps][channels rounded up to 16], bias'
-/// folded with -z_x * sum_t w[t][c] (S8DepthwiseConv). TTaps fixes the tap count at compile time (0: use taps).
+/// folded with -z_x * sum_t w[t][c] (S8DepthwiseConv). The same w array continues with the taps in pairs for vpmaddwd-style
+/// kernels: at w + taps * wStride, [(taps + 1) / 2][wStride] int32 words, word [p][c] holding w[2p][c] in its low int16 and
+/// w[2p + 1][c] (0 past the last tap) in its high int16.
 /// </summary>
 public unsafe interface IS8DepthwisePixel
 {
@@ -47,7 +49,7 @@ public static unsafe class S8DepthwiseRows
 /// <summary>
 /// Direct int8 depthwise convolution (Group == InC == OutC, any rank, window, stride, dilation, padding), NHWC: channels
 /// are contiguous, so each tap is one vector load of neighbouring channels and there is no reduction across lanes. Plan
-/// widens the weights to int32 [taps][C16] (the multiply needs no widening at Run), folds -z_x * sum_t w into the bias, and
+/// widens the weights to int32 [taps][C16] and packed int16 tap pairs (the multiply needs no widening at Run), folds -z_x * sum_t w into the bias, and
 /// points padding taps at a row of z_x, which the folded term cancels exactly: the loop has no branch for padding.
 /// Plan also finds the output columns whose window lies inside the input's width ([InteriorBegin, InteriorEnd)). Work
 /// items are output rows (n, d, h): a row computes its window rows' start pointers once; border pixels gather their taps
@@ -87,7 +89,7 @@ internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
         int c = g.InC;
         _taps = g.KD * g.KH * g.KW;
         _wStride = (c + ChannelPad - 1) / ChannelPad * ChannelPad;
-        _weights = GC.AllocateArray<int>(_taps * _wStride, pinned: true);
+        _weights = GC.AllocateArray<int>((_taps + ((_taps + 1) / 2)) * _wStride, pinned: true);
         _bias = GC.AllocateArray<int>(_wStride, pinned: true);
         _zero = GC.AllocateArray<sbyte>(_wStride, pinned: true);
         _zero.AsSpan().Fill((sbyte)plan.Requant.InputZeroPoint);
@@ -101,6 +103,12 @@ internal sealed unsafe class S8DepthwiseConv<TPixel> : Kernel, IParallelWork
                 int v = w[(ch * _taps) + t];
                 _weights[(t * _wStride) + ch] = v;
                 sum += v;
+            }
+
+            for (int t = 0; t < _taps; t += 2)
+            {
+                int lo = w[(ch * _taps) + t], hi = t + 1 < _taps ? w[(ch * _taps) + t + 1] : 0;
+                _weights[((_taps + (t / 2)) * _wStride) + ch] = (ushort)(short)lo | (hi << 16);
             }
 
             _bias[ch] = unchecked((bias.IsEmpty ? 0 : bias[ch]) - (plan.Requant.InputZeroPoint * sum)); // wraps as the reference

@@ -15,11 +15,15 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     public static bool IsSupported => Avx2.IsSupported;
 
     /// <summary>
-    /// A row of interior pixels with the weights in registers: for each block of 8 channels the 9 weight vectors and the
-    /// bias are loaded once and the block runs along the row (9 vpmovsxbd loads, 9 vpmulld, 9 vpaddd, the requantization
-    /// and an 8-byte store per pixel), instead of reloading 18 weight vectors for every pixel. The input rows the block
-    /// walks (3 x row width x 8 bytes of every C) stay in L1 for the next block. The last 1..7 channels go pixel by pixel
-    /// through <see cref="S8DepthwiseAvx2"/>.
+    /// A row of interior pixels with the weights in registers, as int16 tap pairs: for each block of 8 channels the 5 pair
+    /// vectors (taps 0-1, 2-3, 4-5, 6-7, and 8 with 0; S8DepthwiseConv's packed pair rows), the bias and the requantization
+    /// constants are loaded once and the block runs along the row (Block). Per pixel the two taps of a pair are 8-byte
+    /// loads interleaved byte by byte (vpunpcklbw), sign-extended to int16 (vpmovsxbw) and multiplied and summed in one vpmaddwd
+    /// (|x * w| &lt;= 2^14, so each pair's int32 sum is exact); tap 8 alone is one vpmovsxbd load whose high int16 (the sign)
+    /// meets a 0 weight. 5 vpmaddwd replace the 9 vpmulld of the int32 form (vpmulld is 2 uops on most cores), and the
+    /// int32 sum is the same in wrapping arithmetic, so the result is bit-exact. The input rows the block walks
+    /// (3 x row width x 8 bytes of every C) stay in L1 for the next block. The last 1..7 channels go pixel by pixel through
+    /// <see cref="S8DepthwiseAvx2"/>.
     /// </summary>
     public static void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
     {
@@ -28,30 +32,25 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
         sbyte* r0 = x[0], r1 = x[3], r2 = x[6];
         nint d = (nint)(x[1] - x[0]);
         nint yStep = channels;
+        int* pairs = w + (9 * wStride);
         int c = 0;
         for (; c + 8 <= channels; c += 8)
         {
-            int* wc = w + c;
-            Vector256<int> w0 = Avx.LoadVector256(wc), w1 = Avx.LoadVector256(wc + wStride), w2 = Avx.LoadVector256(wc + (2 * wStride));
-            Vector256<int> w3 = Avx.LoadVector256(wc + (3 * wStride)), w4 = Avx.LoadVector256(wc + (4 * wStride)), w5 = Avx.LoadVector256(wc + (5 * wStride));
-            Vector256<int> w6 = Avx.LoadVector256(wc + (6 * wStride)), w7 = Avx.LoadVector256(wc + (7 * wStride)), w8 = Avx.LoadVector256(wc + (8 * wStride));
-            Vector256<int> b = Avx.LoadVector256(bias + c);
             S8RequantView qc = q.Offset(c);
+            bool left = !Avx.TestZ(Avx.LoadVector256(qc.LeftShift), Avx.LoadVector256(qc.LeftShift));
+            bool min = q.Min > sbyte.MinValue, max = q.Max < sbyte.MaxValue;
             sbyte* yc = y + c;
-            nint o = c;
-            for (int p = 0; p < pixels; p++, o += step, yc += yStep)
+            if (!left && !min && !max)
             {
-                sbyte* p0 = r0 + o, p1 = r1 + o, p2 = r2 + o;
-                Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0), w0));
-                Vector256<int> acc1 = Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0 + d), w1);
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p0 + (2 * d)), w2));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1), w3));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1 + d), w4));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p1 + (2 * d)), w5));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2), w6));
-                acc1 = Avx2.Add(acc1, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2 + d), w7));
-                acc0 = Avx2.Add(acc0, Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(p2 + (2 * d)), w8));
-                S8RequantAvx2.Store(yc, S8RequantAvx2.Apply(Avx2.Add(acc0, acc1), qc), 8);
+                Block<S8Off, S8Off, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
+            }
+            else if (!left && !max)
+            {
+                Block<S8Off, S8On, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
+            }
+            else
+            {
+                Block<S8On, S8On, S8On>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
             }
         }
 
@@ -60,6 +59,41 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
             RowTail(x, c, step, pixels, w, wStride, bias, y, channels, q);
         }
     }
+
+    /// <summary>
+    /// One block of 8 channels along the row (see <see cref="RunRow"/>), its requantization specialized as the GEMM's
+    /// epilogue is: without the left shift when none of the 8 channels has one, without a clamp the int8 store's
+    /// saturation already applies (Min -128, Max 127: a ReLU6 whose range is exactly [0, 6] needs neither).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Block<TLeft, TMin, TMax>(sbyte* r0, sbyte* r1, sbyte* r2, nint d, nint step, int pixels, int* wc, int wStride, int* bias,
+        sbyte* yc, nint yStep, in S8RequantView qc)
+        where TLeft : struct, IS8Flag
+        where TMin : struct, IS8Flag
+        where TMax : struct, IS8Flag
+    {
+        Vector256<short> w01 = Avx.LoadVector256(wc).AsInt16(), w23 = Avx.LoadVector256(wc + wStride).AsInt16();
+        Vector256<short> w45 = Avx.LoadVector256(wc + (2 * wStride)).AsInt16(), w67 = Avx.LoadVector256(wc + (3 * wStride)).AsInt16();
+        Vector256<short> w8 = Avx.LoadVector256(wc + (4 * wStride)).AsInt16();
+        Vector256<int> b = Avx.LoadVector256(bias);
+        var k = new S8RequantAvx2Constants(qc);
+        nint o = 0;
+        for (int p = 0; p < pixels; p++, o += step, yc += yStep)
+        {
+            sbyte* p0 = r0 + o, p1 = r1 + o, p2 = r2 + o;
+            Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyAddAdjacent(Pair(p0, p0 + d), w01));
+            Vector256<int> acc1 = Avx2.MultiplyAddAdjacent(Pair(p0 + (2 * d), p1), w23);
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Pair(p1 + d, p1 + (2 * d)), w45));
+            acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(Pair(p2, p2 + d), w67));
+            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int32(p2 + (2 * d)).AsInt16(), w8));
+            S8RequantAvx2.Store(yc, S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(acc0, acc1), k), 8);
+        }
+    }
+
+    /// <summary>8 channels of two taps as int16 pairs (a[i], b[i]) in channel order, for vpmaddwd against a packed pair row.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<short> Pair(sbyte* a, sbyte* b) =>
+        Avx2.ConvertToVector256Int16(Sse2.UnpackLow(Sse2.LoadScalarVector128((long*)a).AsSByte(), Sse2.LoadScalarVector128((long*)b).AsSByte()));
 
     /// <summary>Channels c.. (fewer than 8) of a row, pixel by pixel; out of line for the same reason as <see cref="Tail"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

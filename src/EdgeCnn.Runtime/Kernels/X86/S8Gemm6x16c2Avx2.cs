@@ -32,6 +32,13 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
             Avx.Store(dst + i, Avx2.ConvertToVector256Int16(src + i));
         }
 
+        if (i <= count - 8)
+        {
+            // Kc = 24, 40, ...: the last 8 in one vpmovsxbw xmm rather than 8 scalar moves (per row of every 1x1 work item).
+            Sse2.Store(dst + i, Sse41.ConvertToVector128Int16(src + i));
+            i += 8;
+        }
+
         for (; i < count; i++)
         {
             dst[i] = src[i];
@@ -49,8 +56,10 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
         int* tile = stackalloc int[6 * 16];
         for (int n0 = 0; n0 < c.Nc; n0 += 16)
         {
-            Vector256<int> acc0L = default, acc0H = default, acc1L = default, acc1H = default, acc2L = default, acc2H = default;
-            Vector256<int> acc3L = default, acc3H = default, acc4L = default, acc4H = default, acc5L = default, acc5H = default;
+            // The accumulators start at the bias: the epilogue then has no add per row.
+            Vector256<int> acc0L = Avx.LoadVector256(c.Bias + n0), acc0H = Avx.LoadVector256(c.Bias + n0 + 8);
+            Vector256<int> acc1L = acc0L, acc1H = acc0H, acc2L = acc0L, acc2H = acc0H;
+            Vector256<int> acc3L = acc0L, acc3H = acc0H, acc4L = acc0L, acc4H = acc0H, acc5L = acc0L, acc5H = acc0H;
             short** ap = c.A;
             for (int t = 0; t < taps; t++, ap += 6)
             {
@@ -105,22 +114,24 @@ public readonly unsafe struct S8Gemm6x16c2Avx2 : IS8GemmI16Microkernel
         }
     }
 
-    /// <summary>Bias, requantization and the int8 store of one 6x16 tile (columns n0..) held in <paramref name="tile"/>.</summary>
+    /// <summary>
+    /// Requantization and the int8 store of one 6x16 tile (columns n0..) held in <paramref name="tile"/>, the bias
+    /// already in it (the accumulators start at the bias).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Epilogue<TLeft, TMin, TMax>(ref S8GemmI16Call c, int* tile, int n0)
         where TLeft : struct, IS8Flag
         where TMin : struct, IS8Flag
         where TMax : struct, IS8Flag
     {
-        Vector256<int> biasL = Avx.LoadVector256(c.Bias + n0), biasH = Avx.LoadVector256(c.Bias + n0 + 8);
         var kL = new S8RequantAvx2Constants(c.Q.Offset(n0));
         var kH = new S8RequantAvx2Constants(c.Q.Offset(n0 + 8));
         sbyte* y = c.C + n0;
         int nc = c.Nc - n0;
         for (int r = 0; r < c.Mr; r++, tile += 16, y += c.CStride)
         {
-            Vector256<int> lo = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(Avx.LoadVector256(tile), biasL), kL);
-            Vector256<int> hi = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(Avx.LoadVector256(tile + 8), biasH), kH);
+            Vector256<int> lo = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx.LoadVector256(tile), kL);
+            Vector256<int> hi = S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx.LoadVector256(tile + 8), kH);
             S8RequantAvx2.Store16(y, lo, hi, nc);
         }
     }

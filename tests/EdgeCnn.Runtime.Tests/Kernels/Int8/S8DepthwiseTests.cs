@@ -1,6 +1,7 @@
 using EdgeCnn.Runtime.Graph;
 using EdgeCnn.Runtime.Kernels;
 using EdgeCnn.Runtime.Kernels.Reference;
+using EdgeCnn.Runtime.Tests.TestSupport;
 
 namespace EdgeCnn.Runtime.Tests.Kernels.Int8;
 
@@ -126,6 +127,52 @@ public class S8DepthwiseTests
         }
 
         Assert.True(cases > 100, $"only {cases} cases ran");
+    }
+
+    /// <summary>
+    /// Each requantization the rows specialize on (per block of 8 channels: a left shift or none; the clamp [-128, 127], a
+    /// raised Min alone, or both bounds), set deliberately rather than drawn, on rows whose interior spans many blocks:
+    /// 24 and 29 channels, widths 20, strides 1 and 2, zero points at the extremes where the int8 store saturates.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Depthwise_rows_match_the_reference_under_every_requantization_shape(string kernel)
+    {
+        KernelEntry<Runtime.Kernels.ConvS8Plan> e = S8GemmTests.Entry(kernel);
+        var rng = new Random(14);
+        foreach (bool leftShift in (bool[])[false, true])
+        {
+            foreach ((int zy, int min, int max) in ((int, int, int)[])[(-128, -128, 127), (127, -128, 127), (-128, -100, 127), (5, 5, 127), (-5, -35, 35)])
+            {
+                foreach ((int c, int s) in ((int, int)[])[(24, 1), (29, 2)])
+                {
+                    var g = new ConvGeometry
+                    {
+                        InH = 5, InW = 20, InC = c, OutH = ((5 + 2 - 3) / s) + 1, OutW = ((20 + 2 - 3) / s) + 1, OutC = c, KH = 3, KW = 3,
+                        StrideH = s, StrideW = s, PadH = 1, PadW = 1, Group = c,
+                    };
+                    var multipliers = new int[c];
+                    var shifts = new int[c];
+                    for (int o = 0; o < c; o++)
+                    {
+                        // Below 1 (a right shift only), or 2^0..2^3 on every third channel: every block then has a left shift.
+                        double real = leftShift && o % 3 == 0 ? Math.Pow(2, rng.Next(0, 4)) * (1 + rng.NextDouble()) : Math.Pow(2, -rng.Next(4, 14)) * (1 + rng.NextDouble());
+                        (multipliers[o], shifts[o]) = Runtime.Quantization.FixedPoint.QuantizeMultiplier(real);
+                        Assert.True(leftShift && o % 3 == 0 ? shifts[o] > 0 : shifts[o] <= 0, $"multiplier {real} gave shift {shifts[o]}");
+                    }
+
+                    var requant = new Int8Requant(rng.Next(2) == 0 ? -128 : 3, zy, multipliers, shifts, min, max);
+                    sbyte[] x = S8TestData.Values(rng, g.InH * g.InW * c), w = S8TestData.Values(rng, c * 9);
+                    int[] bias = S8TestData.Bias(rng, c, huge: false);
+                    var expected = new sbyte[g.OutH * g.OutW * c];
+                    ConvKernels.Int8(x, w, bias, expected, g, requant);
+                    string context = $"{kernel} {g} left shift {leftShift} zy {zy} clamp [{min}, {max}]";
+                    sbyte[]? y = S8GemmTests.Execute(e, g, x, w, bias, requant, null, context);
+                    Assert.NotNull(y);
+                    Tolerance.Equal(expected, y, context);
+                }
+            }
+        }
     }
 
     [Fact]

@@ -85,6 +85,66 @@ public unsafe class S8RequantVectorTests
         }
     }
 
+    /// <summary>
+    /// The AVX2 requantization's int32 result before any clamp or narrowing (where the int8 store's saturation could hide a wrong
+    /// high bit) equals the reference's MultiplyByQuantizedMultiplierSingleRounding + z_y, for every shift -31..30, the
+    /// int32 extremes, the smallest and largest multipliers, and channel offsets on and off the 8-lane blocks.
+    /// </summary>
+    [Fact]
+    public void Avx2_unclamped_result_is_the_reference_int32()
+    {
+        if (!S8RequantAvx2.IsSupported)
+        {
+            Assert.False(System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+            return;
+        }
+
+        var rng = new Random(41);
+        int[] special = [int.MinValue, int.MinValue + 1, -1 << 30, -1, 0, 1, 1 << 30, int.MaxValue];
+        const int Count = 45;
+        int checkedLanes = 0;
+        for (int shift = -31; shift <= 30; shift++)
+        {
+            var multipliers = new int[Count];
+            var shifts = new int[Count];
+            for (int i = 0; i < Count; i++)
+            {
+                multipliers[i] = (i % 3) switch { 0 => 1 << 30, 1 => int.MaxValue, _ => rng.Next(1 << 30, int.MaxValue) };
+                shifts[i] = i % 4 == 0 ? rng.Next(-31, 31) : shift;
+            }
+
+            int zy = rng.Next(-128, 128);
+            var requant = new Int8Requant(0, zy, multipliers, shifts, -128, 127);
+            var parameters = new S8RequantParams(requant, Count);
+            var acc = new int[8];
+            var lanes = new int[8];
+            for (int c = 0; c + 8 <= Count; c += 3)
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    acc[i] = rng.Next(2) == 0 ? special[rng.Next(special.Length)] : rng.Next(int.MinValue, int.MaxValue);
+                }
+
+                fixed (int* a = acc)
+                fixed (int* l = lanes)
+                {
+                    var k = new S8RequantAvx2Constants(parameters.At(c));
+                    var v = System.Runtime.Intrinsics.X86.Avx.LoadVector256(a);
+                    System.Runtime.Intrinsics.X86.Avx.Store(l, S8RequantAvx2.Apply<S8On, S8Off, S8Off>(v, k));
+                }
+
+                for (int i = 0; i < 8; i++)
+                {
+                    int expected = unchecked(Runtime.Quantization.FixedPoint.MultiplyByQuantizedMultiplierSingleRounding(acc[i], multipliers[c + i], shifts[c + i]) + zy);
+                    Assert.True(expected == lanes[i], $"channel {c + i} acc {acc[i]} multiplier {multipliers[c + i]} shift {shifts[c + i]}: {lanes[i]}, expected {expected}");
+                    checkedLanes++;
+                }
+            }
+        }
+
+        Assert.True(checkedLanes > 5000, $"only {checkedLanes} lanes checked");
+    }
+
     private static void Check(RowFunction row, Int8Requant requant, int[] acc, string context)
     {
         int count = acc.Length;
