@@ -41,19 +41,19 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
             bool left = !Avx.TestZ(Avx.LoadVector256(qc.LeftShift), Avx.LoadVector256(qc.LeftShift));
             bool min = q.Min > sbyte.MinValue, max = q.Max < sbyte.MaxValue;
             sbyte* yc = y + c;
-            if (step == d)
+            if (step == d || step == 2 * d)
             {
                 if (!left && !min && !max)
                 {
-                    Sliding<S8Off, S8Off, S8Off>(r0 + c, r1 + c, r2 + c, d, pixels, w + c, wStride, bias + c, yc, yStep, qc);
+                    Sliding<S8Off, S8Off, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, w + c, wStride, bias + c, yc, yStep, qc);
                 }
                 else if (!left && !max)
                 {
-                    Sliding<S8Off, S8On, S8Off>(r0 + c, r1 + c, r2 + c, d, pixels, w + c, wStride, bias + c, yc, yStep, qc);
+                    Sliding<S8Off, S8On, S8Off>(r0 + c, r1 + c, r2 + c, d, step, pixels, w + c, wStride, bias + c, yc, yStep, qc);
                 }
                 else
                 {
-                    Sliding<S8On, S8On, S8On>(r0 + c, r1 + c, r2 + c, d, pixels, w + c, wStride, bias + c, yc, yStep, qc);
+                    Sliding<S8On, S8On, S8On>(r0 + c, r1 + c, r2 + c, d, step, pixels, w + c, wStride, bias + c, yc, yStep, qc);
                 }
             }
             else if (!left && !min && !max)
@@ -116,7 +116,7 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     /// so bit-exact.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Sliding<TLeft, TMin, TMax>(sbyte* r0, sbyte* r1, sbyte* r2, nint d, int pixels, int* wc, int wStride, int* bias,
+    private static void Sliding<TLeft, TMin, TMax>(sbyte* r0, sbyte* r1, sbyte* r2, nint d, nint step, int pixels, int* wc, int wStride, int* bias,
         sbyte* yc, nint yStep, in S8RequantView qc)
         where TLeft : struct, IS8Flag
         where TMin : struct, IS8Flag
@@ -130,24 +130,49 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
         Vector256<short> w8 = Avx2.And(Avx.LoadVector256(wc + (8 * wStride)), low).AsInt16();
         Vector256<int> b = Avx.LoadVector256(bias);
         var k = new S8RequantAvx2Constants(qc);
-        Vector256<short> va = Pair(r0, r1), vb = Pair(r0 + d, r1 + d);
-        Vector256<short> sa = Avx2.ConvertToVector256Int32(r2).AsInt16(), sb = Avx2.ConvertToVector256Int32(r2 + d).AsInt16();
-        nint o = 2 * d;
-        for (int p = 0; p < pixels; p++, o += d, yc += yStep)
+        Vector256<short> va = Pair(r0, r1), sa = Avx2.ConvertToVector256Int32(r2).AsInt16();
+        if (step == d)
         {
-            Vector256<short> vc = Pair(r0 + o, r1 + o), sc = Avx2.ConvertToVector256Int32(r2 + o).AsInt16();
-            Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyAddAdjacent(va, w03));
-            Vector256<int> acc1 = Avx2.MultiplyAddAdjacent(vb, w14);
-            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(vc, w25));
-            acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(sa, w6));
-            acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(sb, w7));
-            acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(sc, w8));
-            S8RequantAvx2.Store(yc, S8RequantAvx2.Apply<TLeft, TMin, TMax>(Avx2.Add(acc0, acc1), k), 8);
-            va = vb;
-            vb = vc;
-            sa = sb;
-            sb = sc;
+            Vector256<short> vb = Pair(r0 + d, r1 + d), sb = Avx2.ConvertToVector256Int32(r2 + d).AsInt16();
+            nint o = 2 * d;
+            for (int p = 0; p < pixels; p++, o += d, yc += yStep)
+            {
+                Vector256<short> vc = Pair(r0 + o, r1 + o), sc = Avx2.ConvertToVector256Int32(r2 + o).AsInt16();
+                S8RequantAvx2.Store(yc, S8RequantAvx2.Apply<TLeft, TMin, TMax>(Window(b, va, vb, vc, sa, sb, sc, w03, w14, w25, w6, w7, w8), k), 8);
+                va = vb;
+                vb = vc;
+                sa = sb;
+                sb = sc;
+            }
         }
+        else
+        {
+            // step == 2d: pixel p's first column is pixel p - 1's last; the middle and last columns are new.
+            nint o = d;
+            for (int p = 0; p < pixels; p++, o += step, yc += yStep)
+            {
+                Vector256<short> vb = Pair(r0 + o, r1 + o), sb = Avx2.ConvertToVector256Int32(r2 + o).AsInt16();
+                Vector256<short> vc = Pair(r0 + o + d, r1 + o + d), sc = Avx2.ConvertToVector256Int32(r2 + o + d).AsInt16();
+                S8RequantAvx2.Store(yc, S8RequantAvx2.Apply<TLeft, TMin, TMax>(Window(b, va, vb, vc, sa, sb, sc, w03, w14, w25, w6, w7, w8), k), 8);
+                va = vc;
+                sa = sc;
+            }
+        }
+    }
+
+    /// <summary>bias + the 9 taps of one pixel from its three columns' vertical pairs (v) and row-2 singles (s), two chains.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Window(Vector256<int> b, Vector256<short> va, Vector256<short> vb, Vector256<short> vc, Vector256<short> sa,
+        Vector256<short> sb, Vector256<short> sc, Vector256<short> w03, Vector256<short> w14, Vector256<short> w25, Vector256<short> w6,
+        Vector256<short> w7, Vector256<short> w8)
+    {
+        Vector256<int> acc0 = Avx2.Add(b, Avx2.MultiplyAddAdjacent(va, w03));
+        Vector256<int> acc1 = Avx2.MultiplyAddAdjacent(vb, w14);
+        acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(vc, w25));
+        acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(sa, w6));
+        acc0 = Avx2.Add(acc0, Avx2.MultiplyAddAdjacent(sb, w7));
+        acc1 = Avx2.Add(acc1, Avx2.MultiplyAddAdjacent(sc, w8));
+        return Avx2.Add(acc0, acc1);
     }
 
     /// <summary>Two int32 tap rows (int8-range weights) packed as int16 pairs: a in the low half, b in the high.</summary>
