@@ -32,10 +32,35 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
         // distance address all nine (base + index * 1 or 2), which leaves the loop enough general registers not to spill.
         sbyte* r0 = x[0], r1 = x[3], r2 = x[6];
         nint d = (nint)(x[1] - x[0]);
+
+        // The channel blocks walk the row in equal segments whose three input rows (3 x segment x step bytes) fit in
+        // SegmentBytes, so every block after the first reads them from L1 (a stride-2 MobileNetV2 row, 3 x 55 x 192 bytes,
+        // would not; its stride-1 rows fit whole).
+        long rowBytes = 3L * pixels * step;
+        int segments = (int)((rowBytes + SegmentBytes - 1) / SegmentBytes);
+        int segment = Math.Max(8, (pixels + segments - 1) / segments);
+        for (int p = 0; p < pixels; p += segment)
+        {
+            nint o = p * step;
+            Segment(r0 + o, r1 + o, r2 + o, d, step, Math.Min(segment, pixels - p), w, wStride, bias, y + ((nint)p * channels), channels, q);
+        }
+
+        if (channels % 8 != 0)
+        {
+            RowTail(x, channels & ~7, step, pixels, w, wStride, bias, y, channels, q);
+        }
+    }
+
+    /// <summary>The input bytes a row segment's three rows may span: three quarters of a 32 KiB L1 data cache.</summary>
+    internal const int SegmentBytes = 24 * 1024;
+
+    /// <summary>The 8-channel blocks of one row segment (see <see cref="RunRow"/>).</summary>
+    private static void Segment(sbyte* r0, sbyte* r1, sbyte* r2, nint d, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y,
+        int channels, in S8RequantView q)
+    {
         nint yStep = channels;
         int* pairs = w + (9 * wStride);
-        int c = 0;
-        for (; c + 8 <= channels; c += 8)
+        for (int c = 0; c + 8 <= channels; c += 8)
         {
             S8RequantView qc = q.Offset(c);
             bool left = !Avx.TestZ(Avx.LoadVector256(qc.LeftShift), Avx.LoadVector256(qc.LeftShift));
@@ -68,11 +93,6 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
             {
                 Block<S8On, S8On, S8On>(r0 + c, r1 + c, r2 + c, d, step, pixels, pairs + c, wStride, bias + c, yc, yStep, qc);
             }
-        }
-
-        if (c < channels)
-        {
-            RowTail(x, c, step, pixels, w, wStride, bias, y, channels, q);
         }
     }
 
