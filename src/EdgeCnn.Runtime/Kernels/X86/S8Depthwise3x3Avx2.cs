@@ -21,10 +21,11 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     /// loads interleaved byte by byte (vpunpcklbw), sign-extended to int16 (vpmovsxbw) and multiplied and summed in one vpmaddwd
     /// (|x * w| &lt;= 2^14, so each pair's int32 sum is exact); tap 8 alone is one vpmovsxbd load whose high int16 (the sign)
     /// meets a 0 weight. 5 vpmaddwd replace the 9 vpmulld of the int32 form (vpmulld is 2 uops on most cores), and the
-    /// int32 sum is the same in wrapping arithmetic, so the result is bit-exact. The input rows the block walks
-    /// (3 x row width x 8 bytes of every C) stay in L1 for the next block. The last 1..7 channels go pixel by pixel through
-    /// <see cref="S8DepthwiseAvx2"/>. When the pixels step by the taps' column distance (stride == dilation: every stride-1
-    /// 3x3) the block pairs the taps vertically instead and slides along the row (Sliding).
+    /// int32 sum is the same in wrapping arithmetic, so the result is bit-exact. The blocks walk the row in segments whose
+    /// input rows (3 x segment x stride x C bytes) fit in L1, so they stay there for the next block. The last 1..7 channels
+    /// go pixel by pixel through <see cref="S8DepthwiseAvx2"/>. When the pixels step by the taps' column distance or twice
+    /// it (stride == dilation, every stride-1 3x3, or stride == 2 x dilation) the block pairs the taps vertically instead
+    /// and slides along the row (Sliding).
     /// </summary>
     public static void RunRow(sbyte** x, int taps, nint step, int pixels, int* w, int wStride, int* bias, sbyte* y, int channels, in S8RequantView q)
     {
@@ -127,12 +128,12 @@ public readonly unsafe struct S8Depthwise3x3Avx2 : IS8DepthwisePixel
     }
 
     /// <summary>
-    /// One block of 8 channels along a row whose pixels step by the taps' column distance (stride == dilation, as every
-    /// stride-1 3x3 depthwise): the taps are paired vertically instead, rows 0 and 1 of a column as one int16 pair vector
+    /// One block of 8 channels along a row whose pixels step by the taps' column distance d (stride == dilation, as every
+    /// stride-1 3x3 depthwise) or by 2d: the taps are paired vertically instead, rows 0 and 1 of a column as one int16 pair vector
     /// (weights w0|w3, w1|w4, w2|w5) and row 2's column alone (vpmovsxbd, its high int16 meeting a 0 weight). Pixel p's
-    /// three columns are pixel p - 1's last two and one new, so each pixel builds one pair vector and one row-2 vector
-    /// (3 loads, 1 vpunpcklbw, 2 sign extensions) instead of 4 pairs and a single (9 loads, 4 vpunpcklbw, 5 extensions),
-    /// for 6 vpmaddwd instead of 5. The pair weights are built once per block from the int32 tap rows. Same int32 sum,
+    /// three columns are pixel p - 1's last two and one new (step d), so each pixel builds one pair vector and one row-2
+    /// vector (3 loads, 1 vpunpcklbw, 2 sign extensions) instead of 4 pairs and a single (9 loads, 4 vpunpcklbw, 5
+    /// extensions), for 6 vpmaddwd instead of 5; with step 2d the first column is pixel p - 1's last and two are new. The pair weights are built once per block from the int32 tap rows. Same int32 sum,
     /// so bit-exact.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
