@@ -130,9 +130,33 @@ public class S8DepthwiseTests
     }
 
     /// <summary>
+    /// Rows whose three input rows overflow the row kernel's L1 segment (S8Depthwise3x3Avx2.SegmentBytes), so the channel
+    /// blocks walk them in two to four segments: many channels (on and off the 8-lane blocks), strides 1 and 2 with
+    /// dilation 1 (the sliding blocks) and stride 1 with dilation 2 (the pair blocks).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Depthwise_rows_longer_than_an_L1_segment_match_the_reference(string kernel)
+    {
+        KernelEntry<Runtime.Kernels.ConvS8Plan> e = S8GemmTests.Entry(kernel);
+        var rng = new Random(15);
+        foreach ((int c, int w, int s, int d) in ((int, int, int, int)[])[(200, 64, 1, 1), (203, 90, 1, 1), (200, 64, 2, 1), (97, 150, 2, 1), (203, 70, 1, 2)])
+        {
+            Assert.True(3L * (w - (2 * d)) / s * s * c > Runtime.Kernels.X86.S8Depthwise3x3Avx2.SegmentBytes, $"{c} x {w} fits one segment");
+            int outW = ((w + 2 - ((2 * d) + 1)) / s) + 1, outH = ((4 + 2 - ((2 * d) + 1)) / s) + 1;
+            var g = new ConvGeometry
+            {
+                InH = 4, InW = w, InC = c, OutH = outH, OutW = outW, OutC = c, KH = 3, KW = 3,
+                StrideH = s, StrideW = s, DilationH = d, DilationW = d, PadH = 1, PadW = 1, Group = c,
+            };
+            S8GemmTests.CheckConv(e, g, rng, expectPlainGemm: null);
+        }
+    }
+
+    /// <summary>
     /// Each requantization the rows specialize on (per block of 8 channels: a left shift or none; the clamp [-128, 127], a
     /// raised Min alone, or both bounds), set deliberately rather than drawn, on rows whose interior spans many blocks:
-    /// 24 and 29 channels, widths 20, strides 1 and 2, zero points at the extremes where the int8 store saturates.
+    /// 24 and 29 channels, widths 20, strides 1 and 2 (dilation 1: the sliding blocks) and stride 1 with dilation 2 (the pair blocks), zero points at the extremes where the int8 store saturates.
     /// </summary>
     [Theory]
     [MemberData(nameof(Rows))]
@@ -144,12 +168,12 @@ public class S8DepthwiseTests
         {
             foreach ((int zy, int min, int max) in ((int, int, int)[])[(-128, -128, 127), (127, -128, 127), (-128, -100, 127), (5, 5, 127), (-5, -35, 35)])
             {
-                foreach ((int c, int s) in ((int, int)[])[(24, 1), (29, 2)])
+                foreach ((int c, int s, int d) in ((int, int, int)[])[(24, 1, 1), (29, 2, 1), (24, 1, 2)])
                 {
                     var g = new ConvGeometry
                     {
-                        InH = 5, InW = 20, InC = c, OutH = ((5 + 2 - 3) / s) + 1, OutW = ((20 + 2 - 3) / s) + 1, OutC = c, KH = 3, KW = 3,
-                        StrideH = s, StrideW = s, PadH = 1, PadW = 1, Group = c,
+                        InH = 5, InW = 20, InC = c, OutH = ((5 + 2 - ((2 * d) + 1)) / s) + 1, OutW = ((20 + 2 - ((2 * d) + 1)) / s) + 1, OutC = c, KH = 3, KW = 3,
+                        StrideH = s, StrideW = s, DilationH = d, DilationW = d, PadH = 1, PadW = 1, Group = c,
                     };
                     var multipliers = new int[c];
                     var shifts = new int[c];
