@@ -11,8 +11,9 @@ namespace EdgeCnn.Runtime.Kernels.Int8;
 /// are whole kernel rows (the int8 counterpart of ConvGemmRowsF32Kernel): each Run widens the input into an int16 buffer
 /// that carries the padding (filled with z_x once at Plan, never written again), where the KW taps of one kernel row are
 /// KW * C contiguous values. The microkernel then reduces KH taps of Kc = KW * C instead of KH * KW taps of C: a 3-channel
-/// 3x3 stem reads 3 taps of 9 values (10 with the pair's zero weight) instead of 9 taps of 3 (each padded to 4), so a
-/// fifth fewer vpmaddwd and a third as many row pointers. The packed weights are S8PackedWeightsI16's with KH taps of
+/// 3x3 stem reads 3 taps of 9 values (10 with the pair's zero weight) instead of 9 taps of 3 (each padded to 4): 15
+/// vpmaddwd pairs per tile column instead of 18 and a third as many row pointers (a 7x7 one: 77 pairs instead of 98, a
+/// seventh as many pointers). The packed weights are S8PackedWeightsI16's with KH taps of
 /// KW * C ([kh][kw][c] flattens identically), so the int32 sums, the folded bias and the requantization are the same
 /// as the indirect GEMM's and the reference's, bit for bit.
 /// </summary>
