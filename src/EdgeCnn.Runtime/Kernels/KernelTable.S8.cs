@@ -25,6 +25,14 @@ public static partial class KernelTable
             kernels.Add(S8Gemm<S8Gemm4x16c4U8<AvxVnniDpbusd>>(op, IsaRequirement.AvxVnni | avx2, 400));
             kernels.Add(new KernelEntry<ConvS8Plan>($"s8-{(op == OpCode.Conv ? "conv" : "dense")}-gemv-1x16c4-minmax-avx2", op, DataType.Int8, avx2, 215,
                 S8Gemv.Accepts, (p, row) => new S8Gemv(row.Name, p), 1, S8Gemv1x16c4Avx2.Nr));
+            if (op == OpCode.Conv)
+            {
+                // Few-channel stems: taps that are whole kernel rows of the padded, widened input (KW * C values each).
+                kernels.Add(new KernelEntry<ConvS8Plan>($"s8-conv-gemmrows-{S8Gemm6x16c2Avx2.Suffix}", op, DataType.Int8, avx2, 212,
+                    S8ConvGemmRowsI16<S8Gemm6x16c2Avx2>.Accepts, (p, row) => new S8ConvGemmRowsI16<S8Gemm6x16c2Avx2>(row.Name, p),
+                    S8Gemm6x16c2Avx2.Mr, S8Gemm6x16c2Avx2.Nr));
+            }
+
             kernels.Add(S8GemmI16<S8Gemm6x16c2Avx2>(op, avx2, 210));
             kernels.Add(S8Gemm<S8Gemm4x8c4Avx2>(op, avx2, 200));
             kernels.Add(S8Gemm<S8Gemm4x16c4Vector512>(op, IsaRequirement.Vector512, 150));

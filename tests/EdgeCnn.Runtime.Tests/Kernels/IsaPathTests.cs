@@ -83,16 +83,21 @@ public class IsaPathTests
                 Assert.EndsWith("-v128", Expect("f32-conv3x3"), StringComparison.Ordinal);
                 Assert.Equal("f32-conv-gemmrows-6x8-minmax-v128", Expect("f32-conv5x5-c1"));
                 Assert.Equal("s8-conv-gemm-4x8c4-minmax-v128", Expect("s8-conv3x3"));
+                Assert.Equal("s8-conv-gemm-4x8c4-minmax-v128", Expect("s8-conv3x3-c3"));
                 Assert.Equal("s8-dense-gemm-4x8c4-minmax-v128", Expect("s8-dense-m1"));
                 Assert.Equal("s8-conv-dw-3x3-minmax-v128", Expect("s8-dw3x3"));
                 Assert.Equal("s8-conv-dw-minmax-v128", Expect("s8-dw5x5"));
                 Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose"));
                 Assert.Equal("f32-dense-gemv-1x8-minmax-v128", Expect("f32-dense-m1"));
                 break;
+            case "EnableAVXVNNI" when System.Runtime.Intrinsics.X86.Avx2.IsSupported:
+                Assert.Equal("s8-conv-gemmrows-6x16c2-minmax-avx2", Expect("s8-conv3x3-c3"));
+                break;
             case "EnableHWIntrinsic":
                 Assert.EndsWith("-ref", Expect("f32-conv3x3"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("f32-dense"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("s8-conv3x3"), StringComparison.Ordinal);
+                Assert.EndsWith("-ref", Expect("s8-conv3x3-c3"), StringComparison.Ordinal);
                 Assert.EndsWith("-ref", Expect("s8-dw3x3"), StringComparison.Ordinal);
                 Assert.Equal("f32-transpose-blocked-scalar", Expect("f32-transpose")); // scalar: needs no intrinsics
                 Assert.Equal("s8-transpose-blocked-scalar", Expect("s8-transpose"));

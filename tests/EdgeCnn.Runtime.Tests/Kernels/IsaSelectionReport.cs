@@ -46,6 +46,7 @@ public class IsaSelectionReport
         yield return ("s8-transpose", OpCode.Transpose, DataType.Int8, "s8-transpose-",
             () => Unary(b => b.Transpose(b.Input("x", DataType.Int8, [1, 3, 9, 9], s_q), [0, 2, 3, 1])));
         yield return ("s8-conv3x3", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(3));
+        yield return ("s8-conv3x3-c3", OpCode.Conv, DataType.Int8, "s8-conv-gemm", () => ConvS8(3, channels: 3)); // -gemmrows- or -gemm-
         yield return ("s8-conv1x1", OpCode.Conv, DataType.Int8, "s8-conv-gemm-", () => ConvS8(1));
         yield return ("s8-dense", OpCode.Dense, DataType.Int8, "s8-dense-gemm-", () => DenseS8(4));
         yield return ("s8-dense-m1", OpCode.Dense, DataType.Int8, "s8-dense-ge", () => DenseS8(1)); // GEMV, else a GEMM
@@ -105,11 +106,11 @@ public class IsaSelectionReport
 
     private static readonly QuantizationInfo s_q = QuantizationInfo.PerTensor(0.05f, 3);
 
-    private static ModelBuilder ConvS8(int k)
+    private static ModelBuilder ConvS8(int k, int channels = 16)
     {
         var b = new ModelBuilder();
-        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, 16], s_q);
-        TensorRef w = b.Constant("w", new sbyte[32 * k * k * 16], [32, k, k, 16], QuantizationInfo.PerTensor(0.01f, 0));
+        TensorRef x = b.Input("x", DataType.Int8, [1, 8, 8, channels], s_q);
+        TensorRef w = b.Constant("w", new sbyte[32 * k * k * channels], [32, k, k, channels], QuantizationInfo.PerTensor(0.01f, 0));
         b.Output(b.Conv(x, w, null, new ConvOptions { Pads = [k / 2, k / 2, k / 2, k / 2] }, s_q));
         return b;
     }

@@ -36,7 +36,7 @@ public class S8AllocationTests
 
     private static bool IsInt8Row(KernelInfo k) => k.Name.StartsWith("s8-", StringComparison.Ordinal) || k.Name.StartsWith("f32-s8-", StringComparison.Ordinal);
 
-    /// <summary>A one-node model the row accepts: a strided padded conv (indirect GEMM), depthwise, one row (GEMV), or the element-wise op.</summary>
+    /// <summary>A one-node model the row accepts: a strided padded conv (indirect GEMM; 3 channels for the row taps), depthwise, one row (GEMV), or the element-wise op.</summary>
     private static ModelBuilder Model(KernelInfo row)
     {
         var b = new ModelBuilder();
@@ -46,6 +46,10 @@ public class S8AllocationTests
             case OpCode.Conv when row.Name.Contains("-dw-", StringComparison.Ordinal):
                 b.Output(b.Conv(b.Input("x", DataType.Int8, [1, 9, 9, 20], s_q), b.Constant("w", new sbyte[20 * 9], [20, 3, 3, 1], qw), null,
                     new ConvOptions { Group = 20, Strides = [2, 2], Pads = [1, 1, 1, 1] }, s_q));
+                break;
+            case OpCode.Conv when row.Name.Contains("-gemmrows-", StringComparison.Ordinal):
+                b.Output(b.Conv(b.Input("x", DataType.Int8, [1, 9, 9, 3], s_q), b.Constant("w", new sbyte[24 * 9 * 3], [24, 3, 3, 3], qw),
+                    b.Constant("b", new int[24], [24]), new ConvOptions { Strides = [2, 2], Pads = [1, 1, 1, 1] }, s_q));
                 break;
             case OpCode.Conv when row.Name.Contains("-gemv-", StringComparison.Ordinal):
                 b.Output(b.Conv(b.Input("x", DataType.Int8, [1, 1, 1, 40], s_q), b.Constant("w", new sbyte[150 * 40], [150, 1, 1, 40], qw),
