@@ -66,6 +66,27 @@ public unsafe class S8GemmI16Tests
     }
 
     [Fact]
+    public void Panels_beyond_the_l2_budget_run_in_column_chunks_and_match_the_reference()
+    {
+        if (!Executable())
+        {
+            return;
+        }
+
+        // A layer4-like 3x3 convolution: 9 x 520 values per output, so one 16-column panel is 9,360 int16 pairs (150 KB)
+        // and every panel is its own chunk; 41 outputs make two full panels and a partial one, 5x5 pixels 5 row blocks.
+        var rng = new Random(30);
+        var g = new ConvGeometry { InH = 5, InW = 5, InC = 520, OutH = 5, OutW = 5, OutC = 41, KH = 3, KW = 3, PadH = 1, PadW = 1 };
+        Assert.Equal(3, Check(Conv, g, S8TestData.Requant(rng, 41, -128, 0, -128, 127), rng).ColumnChunks);
+
+        // Grouped, with chunks of several panels: 2 groups of 600 inputs x 80 outputs (1x1: 600 values, 19 KB a panel).
+        var grouped = new ConvGeometry { InH = 2, InW = 7, InC = 1200, OutH = 2, OutW = 7, OutC = 160, Group = 2 };
+        Assert.Equal(1, Check(Conv, grouped, S8TestData.Requant(rng, 160, -128, 0, -128, 127), rng).ColumnChunks);
+        var wide = new ConvGeometry { InH = 2, InW = 7, InC = 2400, OutH = 2, OutW = 7, OutC = 200, Group = 2, KH = 3, KW = 1, PadH = 1 };
+        Assert.True(Check(Conv, wide, S8TestData.Requant(rng, 200, -128, 0, -128, 127), rng).ColumnChunks > 1);
+    }
+
+    [Fact]
     public void Plan_leaves_groups_of_at_most_8_outputs_to_the_4x8c4_tile()
     {
         if (!Executable())
@@ -131,9 +152,9 @@ public unsafe class S8GemmI16Tests
             var kernel = (S8ConvGemmI16<EdgeCnn.Runtime.Kernels.X86.S8Gemm6x16c2Avx2>)e.Create(new ConvS8Plan(tensors, g, requant, "s8-conv-ref", null));
             kernel.Run();
             Tolerance.Equal(expected, y, context);
-            return new S8GemmI16Kernel(kernel.RequantShape, kernel.WidensWholeInput);
+            return new S8GemmI16Kernel(kernel.RequantShape, kernel.WidensWholeInput, kernel.ColumnChunks);
         }
     }
 
-    private readonly record struct S8GemmI16Kernel(S8RequantShape Shape, bool WidensWholeInput);
+    private readonly record struct S8GemmI16Kernel(S8RequantShape Shape, bool WidensWholeInput, int ColumnChunks);
 }
