@@ -42,36 +42,26 @@ internal static class ClampedBatchNormFold
                 continue;
             }
 
-            float[] scale = GraphRewriter.Floats(m, bn.Inputs[1]), beta = GraphRewriter.Floats(m, bn.Inputs[2]);
-            float[] mean = GraphRewriter.Floats(m, bn.Inputs[3]), variance = GraphRewriter.Floats(m, bn.Inputs[4]);
-            double eps = bn.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
-            int channels = scale.Length;
-            TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
-            if (wDesc.Shape[0] != channels // Conv/ConvTranspose [O, k.., I/g], Dense [O, K]
-                || Enumerable.Range(0, channels).Any(c => !double.IsFinite(scale[c] / Math.Sqrt(variance[c] + eps)) || !float.IsFinite(beta[c]) || !float.IsFinite(mean[c])))
+            (double[] a, double[] b) = BatchNormAffine.Of(m, bn);
+            if (!a.All(double.IsFinite) || !b.All(double.IsFinite))
             {
                 continue; // a BatchNorm that divides by zero or carries infinities stays as it is
             }
 
-            float[] w = GraphRewriter.Floats(m, layer.Inputs[1]);
-            float[] oldBias = layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 ? GraphRewriter.Floats(m, layer.Inputs[2]) : new float[channels];
-            var bias = new float[channels];
+            if (BatchNormAffine.FoldInto(m, layer, a, b) is not (float[] w, float[] bias))
+            {
+                continue;
+            }
+
+            TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
+            int channels = a.Length;
             var lo = new float[channels];
             var hi = new float[channels];
-            int perChannel = w.Length / channels;
             for (int c = 0; c < channels; c++)
             {
-                double a = scale[c] / Math.Sqrt(variance[c] + eps);
-                double b = beta[c] - (a * mean[c]);
-                for (int i = c * perChannel; i < (c + 1) * perChannel; i++)
-                {
-                    w[i] = (float)(w[i] * a);
-                }
-
-                bias[c] = (float)((a * oldBias[c]) + b);
-                (lo[c], hi[c]) = a > 0 ? ((float)Bound(a, l, b), (float)Bound(a, h, b))
-                    : a < 0 ? ((float)Bound(a, h, b), (float)Bound(a, l, b))
-                    : ((float)b, (float)b);
+                (lo[c], hi[c]) = a[c] > 0 ? ((float)Bound(a[c], l, b[c]), (float)Bound(a[c], h, b[c]))
+                    : a[c] < 0 ? ((float)Bound(a[c], h, b[c]), (float)Bound(a[c], l, b[c]))
+                    : ((float)b[c], (float)b[c]);
             }
 
             float min = lo.Min(), max = hi.Max();

@@ -50,37 +50,14 @@ public static class GraphOptimizer
                 continue;
             }
 
-            float[] scale = GraphRewriter.Floats(m, bn.Inputs[1]), beta = GraphRewriter.Floats(m, bn.Inputs[2]);
-            float[] mean = GraphRewriter.Floats(m, bn.Inputs[3]), variance = GraphRewriter.Floats(m, bn.Inputs[4]);
-            float eps = bn.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
-            int channels = scale.Length;
-            var a = new double[channels];
-            for (int c = 0; c < channels; c++)
-            {
-                a[c] = scale[c] / Math.Sqrt(variance[c] + (double)eps);
-            }
-
-            TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
-            float[] w = GraphRewriter.Floats(m, layer.Inputs[1]);
-            int outChannels = wDesc.Shape[0]; // Conv/ConvTranspose [O, k.., I/g], Dense [O, K]
-            if (outChannels != channels)
+            (double[] a, double[] b) = BatchNormAffine.Of(m, bn);
+            if (BatchNormAffine.FoldInto(m, layer, a, b) is not (float[] w, float[] bias))
             {
                 continue;
             }
 
-            int perChannel = w.Length / outChannels;
-            for (int i = 0; i < w.Length; i++)
-            {
-                w[i] = (float)(w[i] * a[i / perChannel]);
-            }
-
-            float[] oldBias = layer.Inputs.Length > 2 && layer.Inputs[2] >= 0 ? GraphRewriter.Floats(m, layer.Inputs[2]) : new float[channels];
-            var bias = new float[channels];
-            for (int c = 0; c < channels; c++)
-            {
-                bias[c] = (float)((a[c] * oldBias[c]) + beta[c] - (a[c] * mean[c]));
-            }
-
+            TensorDesc wDesc = m.Tensors[layer.Inputs[1]];
+            int channels = a.Length;
             int newW = GraphRewriter.AddConstant(m, wDesc.Name + ".bnfolded", w, wDesc.Shape);
             int newB = GraphRewriter.AddConstant(m, layer.Name + ".bias.bnfolded", bias, [channels]);
             int li = m.Nodes.IndexOf(layer);

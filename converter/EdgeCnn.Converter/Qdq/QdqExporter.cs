@@ -263,16 +263,8 @@ public sealed class QdqExporter
 
     private string[] FoldedBatchNorm(NodeDesc n, string name)
     {
-        float[] scale = ConstFloats(n.Inputs[1]), bias = ConstFloats(n.Inputs[2]), mean = ConstFloats(n.Inputs[3]), variance = ConstFloats(n.Inputs[4]);
-        double eps = n.Find(AttributeKey.Epsilon)?.Floats[0] ?? 1e-5f;
-        var a = new float[scale.Length];
-        var b = new float[scale.Length];
-        for (int c = 0; c < a.Length; c++)
-        {
-            double ad = scale[c] / Math.Sqrt(variance[c] + eps);
-            a[c] = (float)ad;
-            b[c] = (float)(bias[c] - (ad * mean[c]));
-        }
+        (double[] ad, double[] bd) = Passes.BatchNormAffine.Of(_m, n);
+        float[] a = [.. ad.Select(v => (float)v)], b = [.. bd.Select(v => (float)v)];
 
         long[] dims = [a.Length];
         return [_w.Initializer(name + ".a", a, dims), _w.Initializer(name + ".b", b, dims), _w.Initializer(name + ".mean", new float[a.Length], dims),
