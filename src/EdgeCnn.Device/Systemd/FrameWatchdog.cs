@@ -57,7 +57,7 @@ public sealed class FrameWatchdog
             return;
         }
 
-        if (nowNs - _lastPingNs >= _intervalNs && PingsWatchdog)
+        if (nowNs - _lastPingNs >= _intervalNs) // never, when the watchdog is not ours (interval long.MaxValue)
         {
             _notify.Watchdog();
             _lastPingNs = nowNs;
